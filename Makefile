@@ -1,0 +1,38 @@
+# Two entry points: `make demo` (set up + run on the bundled examples) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DB     ?= demo.db
+
+.PHONY: install demo test lint eval bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,pg]'
+	touch $@
+
+demo: install
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/tocsin run examples/corpus --db $(DB)
+	$(BIN)/tocsin events --db $(DB) --min-confidence 0.6 --limit 20
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+eval: install
+	$(BIN)/tocsin eval examples/gold/fr.jsonl examples/gold/en.jsonl --root examples
+	@if [ -f ../shared/gold/seeds.jsonl ]; then \
+		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi
+
+bench: install
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)*

@@ -1,0 +1,159 @@
+"""RawDocument -> Article: main-text extraction (HTML), paragraph split with offsets into the
+text as read, boilerplate detection by general signals, language identification."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .langid import detect
+from .model import Article, DocKind, Paragraph, RawDocument, Skipped
+from .settings import Settings
+from .textutil import fold
+
+TERMINAL = ('.', '!', '?', '»', '"', '”', ';', '…', ':')
+# Cue words of page furniture, in the four languages (generic web vocabulary, not one site's).
+BOILERPLATE_CUES = re.compile(fold(
+    r"^(?:partager|partagez|share|shares|поділитися|поделиться|"
+    r"plus comme ça|plus comme ca|populaire|les plus lus|à lire aussi|a lire aussi|lire aussi|"
+    r"lire la suite|voir aussi|sur le même sujet|articles? similaires|dans la même rubrique|"
+    r"related(?: articles| stories| posts)?|read (?:more|also|next)|more (?:from|like this|stories)|"
+    r"most (?:read|popular)|recommended|you may also like|trending|"
+    r"читайте також|читайте также|схожі новини|похожие новости|популярне|популярное|"
+    r"newsletter|abonnez-vous|subscribe|inscrivez-vous|sign up|"
+    r"publicité|advertisement|sponsored|реклама|"
+    r"tags?|mots-clés|étiquettes|теги|"
+    r"commentaires?|comments?|коментарі|комментарии|"
+    r"tous droits réservés|all rights reserved|©|copyright|cookies?|"
+    r"accueil|home|menu|рубрики|головна|главная|"
+    r"image|photo|illustration|фото|ici|here|suivez-nous|follow us)\b"
+))
+PLACEHOLDER = re.compile(r"^(\S{3,20}?)\1+$")
+ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def split_paragraphs(text: str) -> list[_Line]:
+    """Lines are paragraphs, except hard-wrapped lines (a line that does not end a sentence
+    followed by one starting in lower case), which are joined. Offsets index ``text``."""
+    lines = [_Line(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [ln for ln in lines if ln.text.strip()]
+    out: list[_Line] = []
+    for ln in lines:
+        stripped = ln.text.strip()
+        s = ln.start + (len(ln.text) - len(ln.text.lstrip()))
+        e = s + len(stripped)
+        if out:
+            prev = out[-1]
+            between = text[prev.end : s]
+            if (between.count("\n") == 1 and not prev.text.rstrip().endswith(TERMINAL)
+                    and stripped[:1].islower()):
+                out[-1] = _Line(prev.start, e, text[prev.start : e])
+                continue
+        out.append(_Line(s, e, stripped))
+    return out
+
+
+def _kind(p: str) -> str | None:
+    """A paragraph's boilerplate signal, or None for ordinary prose."""
+    words = p.split()
+    if PLACEHOLDER.match(p) and " " not in p:
+        return "placeholder"
+    if len(words) <= 8 and BOILERPLATE_CUES.match(fold(p)):
+        return "cue"
+    if ELLIPSIS_END.search(p):
+        return "teaser"
+    if not p.endswith(TERMINAL):
+        return "short" if len(words) <= 4 else "headline"
+    return None
+
+
+def classify_boilerplate(paras: list[str]) -> list[str | None]:
+    """Reason per paragraph (None = body). Signals: short unpunctuated lines (menus, rubrics),
+    cue lines (share/related/newsletter), image placeholders, and the tail of teaser pairs
+    (headline + lead ending in an ellipsis) that scraped pages carry after the article."""
+    kinds = [_kind(p) for p in paras]
+    reasons: list[str | None] = [None] * len(paras)
+    n = len(paras)
+    # The tail: the earliest point after which everything is furniture and which starts with
+    # a cue/placeholder or holds at least two teaser leads.
+    tail = n
+    for i in range(n - 1, 0, -1):
+        if kinds[i] is None:
+            break
+        rest = kinds[i:]
+        if kinds[i] in ("cue", "placeholder") or rest.count("teaser") >= 2:
+            tail = i
+    for i in range(tail, n):
+        reasons[i] = f"tail:{kinds[i]}"
+    for i in range(tail):
+        k = kinds[i]
+        if k in ("placeholder", "cue", "short"):
+            reasons[i] = k
+        elif k == "teaser" and i > 0 and kinds[i - 1] == "headline":
+            reasons[i] = reasons[i - 1] = "teaser"
+        elif k == "headline" and i > 0 and kinds[i - 1] == "cue":
+            reasons[i] = "teaser"
+    return reasons
+
+
+def _html_main_text(raw: RawDocument) -> tuple[str, str | None, str | None] | str:
+    """(text, title, date) of the main content, or a skip reason."""
+    import trafilatura  # imported lazily: costly, and only HTML needs it
+
+    try:
+        res = trafilatura.bare_extraction(
+            raw.content, url=raw.url, with_metadata=True, include_comments=False,
+            include_tables=False, include_images=False, favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a skip, not a crash
+        return f"HTML could not be parsed: {type(exc).__name__}"
+    if res is None:
+        return "no main text found in HTML"
+    data = res if isinstance(res, dict) else res.as_dict()
+    text = data.get("text") or ""
+    if not text.strip():
+        return "no main text found in HTML"
+    return text, data.get("title"), data.get("date")
+
+
+def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
+    from .ingest import parse_published
+
+    kind: DocKind = raw.kind
+    title, published = raw.title, raw.published
+    if kind == "html":
+        main = _html_main_text(raw)
+        if isinstance(main, str):
+            return Skipped("clean", main, raw.doc, raw.content_id)
+        text, html_title, html_date = main
+        title = title or html_title
+        published = published or parse_published(html_date)
+    else:
+        text = raw.content
+    if len(text) > settings.max_chars:
+        return Skipped("clean", f"text too long: {len(text)} characters > limit "
+                       f"{settings.max_chars}; split the file", raw.doc, raw.content_id)
+    lines = split_paragraphs(text)
+    reasons = classify_boilerplate([ln.text for ln in lines])
+    body_text = "\n".join(ln.text for ln, r in zip(lines, reasons, strict=True) if r is None)
+    if len(body_text.strip()) < settings.min_chars:
+        return Skipped("clean", "empty: no article text after removing boilerplate",
+                       raw.doc, raw.content_id)
+    language = detect(body_text)
+    if language is None:
+        return Skipped("language", "language not identified", raw.doc, raw.content_id)
+    paragraphs = tuple(
+        Paragraph(ln.start, ln.end, language, boilerplate=r is not None, reason=r)
+        for ln, r in zip(lines, reasons, strict=True)
+    )
+    return Article(doc=raw.doc, content_id=raw.content_id, text=text, language=language,
+                   paragraphs=paragraphs, title=title, url=raw.url,
+                   published=published or settings.published, source=raw.source, kind=kind)

@@ -1,0 +1,323 @@
+"""Command line: thin wrappers (parse -> one library call -> render). Only this module prints
+or exits."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import TocsinError
+from .ingest import iter_paths, read_documents
+from .model import EVENT_TYPES, DocumentResult, Event, RawDocument, Skipped
+from .pipeline import process_item
+from .settings import Settings
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Settings:
+    s = Settings()
+    changes: dict[str, Any] = dict(extra)
+    if published:
+        try:
+            changes["published"] = date.fromisoformat(published)
+        except ValueError as exc:
+            raise click.BadParameter(f"{published!r} is not a date (use YYYY-MM-DD)") from exc
+    if max_bytes is not None:
+        changes["max_bytes"] = max_bytes
+    return s.with_(**changes) if changes else s
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[red]error:[/red] {exc}")
+    sys.exit(2)
+
+
+def _results(paths: tuple[str, ...], settings: Settings, workers: int,
+             skip: set[str] | None = None) -> Iterator[tuple[RawDocument | Skipped,
+                                                             DocumentResult | None]]:
+    """Process documents in order; items whose content is already stored yield None."""
+    items = read_documents(paths, settings)
+
+    def todo() -> Iterator[RawDocument | Skipped]:
+        yield from items
+
+    if workers <= 1:
+        for item in todo():
+            if skip is not None and isinstance(item, RawDocument) and item.content_id in skip:
+                yield item, None
+            else:
+                yield item, process_item(item, settings)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        batch: list[RawDocument | Skipped] = []
+        for item in todo():
+            batch.append(item)
+            if len(batch) >= 4 * workers:
+                yield from _run_batch(pool, batch, settings, skip)
+                batch = []
+        yield from _run_batch(pool, batch, settings, skip)
+
+
+def _run_batch(pool: ProcessPoolExecutor, batch: list[RawDocument | Skipped],
+               settings: Settings, skip: set[str] | None
+               ) -> Iterator[tuple[RawDocument | Skipped, DocumentResult | None]]:
+    futures = []
+    for item in batch:
+        known = skip is not None and isinstance(item, RawDocument) and item.content_id in skip
+        futures.append(None if known else pool.submit(process_item, item, settings))
+    for item, fut in zip(batch, futures, strict=True):
+        yield item, (fut.result() if fut is not None else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tocsin")
+def cli() -> None:
+    """Tocsin: nuclear-signaling events from multilingual news, sourced and traceable."""
+
+
+common_input = [
+    click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one."),
+    click.option("--max-bytes", type=int, default=None,
+                 help="Skip files larger than this (default 20 MB)."),
+    click.option("--workers", type=int, default=1, show_default=True,
+                 help="Processes for extraction (models load once per process)."),
+]
+
+
+def with_input_options(f: Any) -> Any:
+    for opt in reversed(common_input):
+        f = opt(f)
+    return f
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default="tocsin.db", show_default=True,
+              help="SQLite file or SQLAlchemy URL (postgresql+psycopg://...).")
+@with_input_options
+def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int | None,
+        workers: int) -> None:
+    """Ingest PATHS (files or folders), extract events and store them in the database."""
+    from .store import open_store
+
+    settings = _settings(published, max_bytes)
+    try:
+        n_files = sum(1 for _ in iter_paths(paths))
+        store = open_store(db)
+    except TocsinError as exc:
+        _fail(exc)
+    counts: Counter[str] = Counter()
+    with store:
+        run_id = store.begin_run(settings, list(paths))
+        known = store.known_content_ids()
+        status = "failed"
+        try:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True,
+                          disable=n_files < 20) as bar:
+                task = bar.add_task("extracting", total=None)
+                for item, result in _results(paths, settings, workers, known):
+                    bar.advance(task)
+                    if result is None:
+                        counts["already stored"] += 1
+                        continue
+                    if result.skipped:
+                        counts["skipped"] += 1
+                    else:
+                        counts["documents"] += 1
+                        counts["events"] += len(result.events)
+                    if store.save(result, run_id):
+                        counts["new"] += 1
+                    del item
+            status = "done"
+        except TocsinError as exc:
+            _fail(exc)
+        finally:
+            store.finish_run(run_id, status, dict(counts))
+        _print_summary(store, counts, db)
+
+
+def _print_summary(store: Any, counts: Counter[str], db: str) -> None:
+    s = store.summary()
+    out.print(f"[bold]This run[/bold]: {counts['documents']} documents processed, "
+              f"{counts['skipped']} skipped, {counts['already stored']} already stored, "
+              f"{counts['events']} events.  Database {db}: {s.n_documents} documents, "
+              f"{s.n_events} events, {s.n_runs} runs.")
+    t = Table(title="Events by type")
+    t.add_column("type")
+    t.add_column("events", justify="right")
+    for k, v in sorted(s.events_by_type.items(), key=lambda kv: -kv[1]):
+        t.add_row(k, str(v))
+    out.print(t)
+    if s.top_actors:
+        t = Table(title="Top actors")
+        for c in ("actor", "country", "events"):
+            t.add_column(c)
+        for name, country, n in s.top_actors:
+            t.add_row(name, country or "", str(n))
+        out.print(t)
+    if s.skips_by_reason:
+        t = Table(title="Skipped documents")
+        for c in ("stage", "reason", "count"):
+            t.add_column(c)
+        for stage, reason, n in s.skips_by_reason:
+            t.add_row(stage, reason, str(n))
+        out.print(t)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
+              show_default=True)
+@with_input_options
+def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: int | None,
+            workers: int) -> None:
+    """Extract events from PATHS without a database; JSONL on stdout, skips on stderr."""
+    settings = _settings(published, max_bytes)
+    rows: list[Event] = []
+    try:
+        for _, result in _results(paths, settings, workers):
+            assert result is not None
+            if result.skipped:
+                s = result.skipped
+                err.print(f"skipped {s.doc}: {s.stage}: {s.reason}", markup=False,
+                          highlight=False)
+                continue
+            for ev in result.events:
+                if fmt == "jsonl":
+                    sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
+                else:
+                    rows.append(ev)
+    except TocsinError as exc:
+        _fail(exc)
+    if fmt == "table":
+        out.print(_event_table(rows))
+
+
+def _event_table(events: list[Event]) -> Table:
+    t = Table(show_lines=False)
+    for c in ("date", "type", "actor", "weapon", "modality", "doc", "sentence"):
+        t.add_column(c, overflow="fold")
+    for e in events:
+        d = e.date
+        when = "-".join(str(x) for x in (d.year, d.month, d.day) if x) if d else ""
+        t.add_row(when, e.type, f"{e.actor.name} ({e.actor.country})" if e.actor else "",
+                  e.weapon.name if e.weapon else "", e.modality, e.doc,
+                  e.sentence[:160] + ("…" if len(e.sentence) > 160 else ""))
+    return t
+
+
+@cli.command()
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--type", "etype", type=click.Choice(EVENT_TYPES))
+@click.option("--actor", help="Substring of the actor's name.")
+@click.option("--country", help="Actor country code (RUS, NATO, ...).")
+@click.option("--language")
+@click.option("--since", help="YYYY-MM-DD")
+@click.option("--until", help="YYYY-MM-DD")
+@click.option("--text", help="Words that must occur in the sentence (full-text search).")
+@click.option("--min-confidence", type=float)
+@click.option("--limit", type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
+              show_default=True)
+def events(db: str, etype: str | None, actor: str | None, country: str | None,
+           language: str | None, since: str | None, until: str | None, text: str | None,
+           min_confidence: float | None, limit: int | None, fmt: str) -> None:
+    """Query stored events."""
+    from .store import EventFilter, open_store
+
+    if not Path(db).exists() and "://" not in db:
+        _fail(TocsinError(f"{db}: no database here; run `tocsin run PATH --db {db}` first"))
+    try:
+        flt = EventFilter(type=etype, actor=actor, country=country, language=language,
+                          since=date.fromisoformat(since) if since else None,
+                          until=date.fromisoformat(until) if until else None, text=text,
+                          min_confidence=min_confidence, limit=limit)
+        with open_store(db) as store:
+            found = store.query_events(flt)
+    except (TocsinError, ValueError) as exc:
+        _fail(exc)
+    if fmt == "jsonl":
+        for e in found:
+            sys.stdout.write(json.dumps(e.to_json(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        cols = ["event_id", "doc", "type", "date", "actor", "actor_country", "target", "weapon",
+                "location", "modality", "attribution", "confidence", "language", "sentence"]
+        w.writerow(cols)
+        for e in found:
+            j = e.to_json()
+            d = e.date
+            w.writerow([e.event_id, e.doc, e.type,
+                        "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else "",
+                        e.actor.name if e.actor else "", e.actor.country if e.actor else "",
+                        e.target.name if e.target else "", e.weapon.name if e.weapon else "",
+                        e.location.name if e.location else "", e.modality,
+                        (j["attribution"] or {}).get("name", ""), j["confidence"], e.language,
+                        e.sentence])
+    else:
+        out.print(_event_table(found))
+        out.print(f"{len(found)} events")
+
+
+@cli.command(name="eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--root", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder the gold 'doc' paths are relative to.")
+@click.option("--verbose", "-v", is_flag=True, help="List misses, false alarms, wrong fields.")
+def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool) -> None:
+    """Score extraction against GOLD files (the spec's format and scoring)."""
+    from .evaluate import ATTRIBUTES, evaluate, load_gold
+
+    try:
+        docs = [d for g in gold for d in load_gold(Path(g))]
+        report = evaluate(docs, Path(root), Settings())
+    except TocsinError as exc:
+        _fail(exc)
+    t = Table(title=f"Evaluation on {', '.join(gold)}")
+    for c in ("language", "gold", "pred", "TP", "P", "R", "F1", *ATTRIBUTES):
+        t.add_column(c, justify="right")
+
+    def row(name: str, tl: Any) -> list[str]:
+        accs = [tl.accuracy(a) for a in ATTRIBUTES]
+        return [name, str(tl.tp + tl.fn), str(tl.tp + tl.fp), str(tl.tp),
+                f"{tl.precision:.3f}", f"{tl.recall:.3f}", f"{tl.f1:.3f}",
+                *[f"{a:.3f}" if a is not None else "-" for a in accs]]
+
+    for lang, tl in sorted(report.by_language.items()):
+        t.add_row(*row(lang, tl))
+    t.add_row(*row("all", report.overall), style="bold")
+    if verbose:
+        for w in report.warnings:
+            err.print(f"warning: {w}", markup=False, highlight=False)
+        for doc, g in report.misses:
+            out.print(f"MISS  {doc} [{g.type}] {g.evidence!r}", markup=False, highlight=False)
+        for p in report.false_alarms:
+            out.print(f"FALSE {p.doc} [{p.type}] {p.sentence[:150]!r}", markup=False,
+                      highlight=False)
+        for doc, attr, g_val, p_val in report.attribute_errors:
+            out.print(f"FIELD {doc} {attr}: gold={g_val} predicted={p_val}", markup=False,
+                      highlight=False)
+    out.print(t)
+    ov = report.overall
+    out.print(f"overall precision={ov.precision:.3f} recall={ov.recall:.3f} f1={ov.f1:.3f} "
+              + " ".join(f"{a}={v:.3f}" for a in ATTRIBUTES
+                         if (v := ov.accuracy(a)) is not None), markup=False, highlight=False)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,24 @@
+"""One small hierarchy for bugs and unusable input; rejections of single documents are values
+(:class:`tocsin.model.Skipped`), never exceptions."""
+
+from __future__ import annotations
+
+
+class TocsinError(Exception):
+    """Base class: something the caller must fix. Messages say what to do."""
+
+
+class ConfigError(TocsinError):
+    """Bad settings or a missing model/package."""
+
+
+class InputError(TocsinError):
+    """A path or file the user gave cannot be read at all (not a per-document skip)."""
+
+
+class KnowledgeBaseError(TocsinError):
+    """A knowledge-base or lexicon file is malformed."""
+
+
+class StoreError(TocsinError):
+    """The database cannot be opened or migrated."""

@@ -1,0 +1,230 @@
+"""Score predictions against gold exactly as ``events.md`` specifies: a prediction matches a
+gold event when its span overlaps the gold evidence and its type is the gold type or one of
+``alt_types``; optional gold events are removed with the predictions that overlap them."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .ingest import read_file, split_doc_ref
+from .model import DocumentResult, Event, RawDocument
+from .pipeline import process_item
+from .settings import Settings
+from .textutil import fold
+
+ATTRIBUTES = ("actor_country", "actor_name", "weapon", "date", "modality")
+
+
+@dataclass(frozen=True)
+class GoldEvent:
+    evidence: str
+    type: str
+    alt_types: tuple[str, ...]
+    optional: bool
+    raw: dict[str, Any]
+
+    @property
+    def types(self) -> set[str]:
+        return {self.type, *self.alt_types}
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    doc: str
+    language: str
+    events: tuple[GoldEvent, ...]
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    attr_ok: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    attr_n: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def accuracy(self, attr: str) -> float | None:
+        n = self.attr_n.get(attr, 0)
+        return self.attr_ok.get(attr, 0) / n if n else None
+
+    def add(self, other: Tally) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        for k, v in other.attr_ok.items():
+            self.attr_ok[k] += v
+        for k, v in other.attr_n.items():
+            self.attr_n[k] += v
+
+
+@dataclass
+class Report:
+    overall: Tally
+    by_language: dict[str, Tally]
+    misses: list[tuple[str, GoldEvent]]
+    false_alarms: list[Event]
+    attribute_errors: list[tuple[str, str, Any, Any]]   # doc, attribute, gold, predicted
+    warnings: list[str]
+
+
+def load_gold(path: Path) -> list[GoldDoc]:
+    docs = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read gold file ({exc.strerror})") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            events = tuple(
+                GoldEvent(e["evidence"], e["type"], tuple(e.get("alt_types") or ()),
+                          bool(e.get("optional")), e)
+                for e in d.get("events", []))
+            docs.append(GoldDoc(d["doc"], d.get("language", "?"), events))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{n}: not a gold record ({exc})") from exc
+    return docs
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and fold(a).strip() == fold(b).strip()
+
+
+def score_attributes(gold: dict[str, Any], pred: Event) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    actor = gold.get("actor")
+    if actor:
+        if actor.get("country"):
+            out["actor_country"] = pred.actor is not None and pred.actor.country == actor["country"]
+        if actor.get("names"):
+            out["actor_name"] = pred.actor is not None and any(
+                _same(pred.actor.name, n) for n in actor["names"])
+    if gold.get("weapon"):
+        out["weapon"] = pred.weapon is not None and _same(pred.weapon.name, gold["weapon"])
+    gd = gold.get("date")
+    if gd and any(gd.get(k) is not None for k in ("year", "month", "day")):
+        out["date"] = pred.date is not None and all(
+            gd.get(k) is None or getattr(pred.date, k) == gd.get(k)
+            for k in ("year", "month", "day"))
+    if gold.get("modality"):
+        out["modality"] = pred.modality in gold["modality"]
+    return out
+
+
+def score_document(gold: GoldDoc, text: str | None, predictions: list[Event],
+                   report: Report) -> Tally:
+    tally = Tally()
+    spans: list[tuple[int, int] | None] = []
+    for g in gold.events:
+        pos = text.find(g.evidence) if text is not None else -1
+        if pos < 0:
+            report.warnings.append(f"{gold.doc}: evidence not found: {g.evidence!r}")
+            spans.append(None)
+        else:
+            spans.append((pos, pos + len(g.evidence)))
+    used: set[int] = set()
+    for g, span in zip(gold.events, spans, strict=True):
+        if g.optional:
+            continue
+        hit = None
+        if span is not None:
+            for k, p in enumerate(predictions):
+                if k not in used and p.span[0] < span[1] and span[0] < p.span[1] \
+                        and p.type in g.types:
+                    hit = k
+                    break
+        if hit is None:
+            tally.fn += 1
+            report.misses.append((gold.doc, g))
+            continue
+        used.add(hit)
+        tally.tp += 1
+        for attr, ok in score_attributes(g.raw, predictions[hit]).items():
+            tally.attr_n[attr] += 1
+            tally.attr_ok[attr] += int(ok)
+            if not ok:
+                report.attribute_errors.append((gold.doc, attr, _gold_value(g.raw, attr),
+                                                _pred_value(predictions[hit], attr)))
+    optional_spans = [s for g, s in zip(gold.events, spans, strict=True) if g.optional and s]
+    for k, p in enumerate(predictions):
+        if k in used:
+            continue
+        if any(p.span[0] < s[1] and s[0] < p.span[1] for s in optional_spans):
+            continue
+        tally.fp += 1
+        report.false_alarms.append(p)
+    return tally
+
+
+def _gold_value(g: dict[str, Any], attr: str) -> Any:
+    return {"actor_country": (g.get("actor") or {}).get("country"),
+            "actor_name": (g.get("actor") or {}).get("names"), "weapon": g.get("weapon"),
+            "date": g.get("date"), "modality": g.get("modality")}[attr]
+
+
+def _pred_value(p: Event, attr: str) -> Any:
+    return {"actor_country": p.actor.country if p.actor else None,
+            "actor_name": p.actor.name if p.actor else None,
+            "weapon": p.weapon.name if p.weapon else None,
+            "date": p.date, "modality": p.modality}[attr]
+
+
+def _results_for(root: Path, doc: str, settings: Settings,
+                 cache: dict[str, dict[str, DocumentResult]]) -> DocumentResult | None:
+    path, _ = split_doc_ref(doc)
+    if path not in cache:
+        full = root / path
+        if not full.exists():
+            cache[path] = {}
+        else:
+            cache[path] = {}
+            for item in read_file(path, full, settings):
+                res = process_item(item, settings)
+                cache[path][res.doc] = res
+    return cache[path].get(doc)
+
+
+def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
+             progress: Callable[[str], None] | None = None) -> Report:
+    report = Report(Tally(), {}, [], [], [], [])
+    cache: dict[str, dict[str, DocumentResult]] = {}
+    for gd in gold_docs:
+        if progress:
+            progress(gd.doc)
+        res = _results_for(root, gd.doc, settings, cache)
+        if res is None:
+            report.warnings.append(f"{gd.doc}: document not found under {root}")
+        elif res.skipped:
+            report.warnings.append(f"{gd.doc}: skipped ({res.skipped.stage}: "
+                                   f"{res.skipped.reason})")
+        text = res.article.text if res and res.article else None
+        preds = list(res.events) if res else []
+        t = score_document(gd, text, preds, report)
+        report.overall.add(t)
+        report.by_language.setdefault(gd.language, Tally()).add(t)
+    return report
+
+
+def raw_text(raw: RawDocument) -> str:
+    return raw.content

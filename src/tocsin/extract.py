@@ -1,0 +1,565 @@
+"""Article -> Events. Rules over the dependency parse, the gazetteer and the lexicon.
+
+How a sentence becomes an event:
+1. *Nuclear context*: a nuclear word outside civil-nuclear phrases, or a nuclear-capable
+   system (the latter only for physical types: exercise, deployment, test, readiness). A
+   sentence without either may still carry a reaction or assessment when it refers back to the
+   event of the previous sentence (its actor, or "these statements").
+2. *Who speaks*: subject of a speech verb (pronouns and role phrases such as "the head of the
+   ministry" resolved to the person named before), or the source after "according to".
+3. *Which type*: reactions (condemnation cue + a referenced signal), assessments (an
+   intelligence service or analyst speaks, or the sentence characterises a signal: rhetoric,
+   blackmail, purpose, risk, belief), physical types (trigger nearest to the nuclear term),
+   threats (the signaller speaks of its own use; if someone else speaks of it, assessment).
+4. *Fields*: actor (speaker for statements, doer for physical events, "X said Y did Z" gives
+   Y), target, weapon (most specific), location, date (same sentence, deadlines excluded),
+   modality, attribution, quote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .dates import DateMention, document_years, find_dates
+from .gazetteer import Match, Ref
+from .knowledge import Actor, Knowledge, LanguageLexicon
+from .model import Article, Attribution, Entity, Event, EventDate, Sentence
+from .nlp import Resources
+from .textutil import fold
+
+PHYSICAL = ("test", "exercise", "readiness", "deployment", "arms_control", "doctrine")
+SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
+WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
+PRONOUNS = {"il", "elle", "ils", "elles", "he", "she", "they", "celui-ci", "ce dernier",
+            "lui", "him", "her"}
+ROLE_HEADS = {"chef", "ministre", "secretaire", "president", "porte-parole", "directeur",
+              "dirigeant", "head", "minister", "secretary", "president", "spokesman",
+              "spokeswoman", "spokesperson", "chief", "director", "leader", "commandant",
+              "commander"}
+GROUP_NOUNS = re.compile(fold(
+    r"\b(?:troupes?|militaires|soldats|forces|armee|equipages?|unites?|pilotes?|"
+    r"troops|military|soldiers|forces|army|crews?|units?|pilots?|servicemen)\b"))
+LOCATIVE = re.compile(r"(?:\b(?:au|aux|en|dans|a|sur|vers|in|into|to|on|at|near|inside)\s+"
+                      r"(?:le |la |l'|les |the )?)$")
+QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
+MIN_EVENT_GAP = 1
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity found in the text, resolved to something with a name and a country."""
+
+    start: int
+    end: int
+    entity: Entity
+    kind: str              # person, state_body, ..., country, group, unknown
+    source_kind: str = "official"
+
+
+@dataclass
+class Context:
+    """What the reader remembers while going through one article (never shared)."""
+
+    persons: list[Mention] = field(default_factory=list)
+    actors: list[Mention] = field(default_factory=list)
+    assessors: list[Mention] = field(default_factory=list)
+    last_event: Event | None = None
+    last_event_sentence: int = -10
+
+
+@dataclass(frozen=True)
+class Cues:
+    folded: str
+    hits: dict[str, list[tuple[int, int]]]   # cue name -> spans relative to sentence start
+
+    def has(self, name: str) -> bool:
+        return bool(self.hits.get(name))
+
+    def first(self, name: str) -> tuple[int, int] | None:
+        spans = self.hits.get(name)
+        return spans[0] if spans else None
+
+
+def event_id(content_id: str, etype: str, span: tuple[int, int]) -> str:
+    return hashlib.sha1(f"{content_id}:{etype}:{span[0]}:{span[1]}".encode()).hexdigest()[:16]
+
+
+def find_cues(folded: str, lex: LanguageLexicon) -> Cues:
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for name, pat in lex.cues.items():
+        spans = [(m.start(), m.end()) for m in pat.finditer(folded)]
+        if spans:
+            hits[name] = spans
+    for name, pat in lex.triggers.items():
+        spans = [(m.start(), m.end()) for m in pat.finditer(folded)]
+        blocker = lex.trigger_blockers.get(name)
+        if blocker is not None:
+            blocked = [(m.start(), m.end()) for m in blocker.finditer(folded)]
+            spans = [s for s in spans if not any(b[0] <= s[0] < b[1] for b in blocked)]
+        if spans:
+            hits["trigger:" + name] = spans
+    return Cues(folded, hits)
+
+
+def _inside(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class ArticleExtractor:
+    """Extract events from one article. Holds only per-article state."""
+
+    def __init__(self, article: Article, res: Resources) -> None:
+        self.article = article
+        self.res = res
+        self.kb: Knowledge = res.kb
+        self.lex = res.kb.lexicons[article.language]
+        self.text = article.text
+        self.ctx = Context()
+        self.years = document_years(article.text)
+        self.ref_date: date | None = article.published
+
+    # ---- entities -------------------------------------------------------------------
+    def mention_from_match(self, m: Match) -> Mention | None:
+        ref = m.first("actor", "country", "adjective", "title")
+        if ref is None:
+            return None
+        return self.mention_from_ref(ref, m.start, m.end)
+
+    def mention_from_ref(self, ref: Ref, start: int, end: int) -> Mention | None:
+        if ref.kind == "actor":
+            a = self.kb.actor(ref.id)
+            if a is None:
+                return None
+            return Mention(start, end, Entity(a.name, a.country, a.id), a.kind, a.source_kind)
+        if ref.kind == "country":
+            name = self.kb.country_name(ref.id) or ref.id
+            return Mention(start, end, Entity(name, ref.id, ref.id), "country")
+        if ref.kind == "adjective":
+            name = self.kb.country_name(ref.id) or ref.id
+            return Mention(start, end, Entity(name, ref.id, ref.id), "adjective")
+        if ref.kind == "title":
+            actor_id, _, idx = ref.id.partition("#")
+            a = self.kb.actor(actor_id)
+            if a is None or not a.roles[int(idx)].held_on(self.ref_date):
+                return None
+            return Mention(start, end, Entity(a.name, a.country, a.id), "title", a.source_kind)
+        return None
+
+    def remember(self, mentions: list[Mention]) -> None:
+        for mn in mentions:
+            if mn.kind in ("person", "title"):
+                self.ctx.persons.append(mn)
+            if mn.kind not in ("adjective",):
+                self.ctx.actors.append(mn)
+            if mn.source_kind in ("intelligence", "analyst") and mn.kind != "media":
+                self.ctx.assessors.append(mn)
+
+    # ---- main loop ------------------------------------------------------------------
+    def run(self, docs: dict[int, Any], sentences: list[Sentence]) -> list[Event]:
+        """``docs`` maps paragraph index -> parsed spaCy Doc (only candidate paragraphs)."""
+        gaz = self.res.gazetteer
+        sent_matches = [gaz.find(self.text, s.start, s.end) for s in sentences]
+        # First pass: every assessor named anywhere in the article (a report is often named
+        # after the claims it makes).
+        all_assessors: list[Mention] = []
+        for matches in sent_matches:
+            for m in matches:
+                mn = self.mention_from_match(m)
+                if mn and mn.source_kind in ("intelligence", "analyst") and mn.kind != "media":
+                    all_assessors.append(mn)
+        events: list[Event] = []
+        for i, (sent, matches) in enumerate(zip(sentences, sent_matches, strict=True)):
+            doc = docs.get(sent.paragraph)
+            mentions = [mn for m in matches if (mn := self.mention_from_match(m))]
+            if doc is not None:
+                ev = self.sentence_event(i, sent, doc, matches, mentions, all_assessors)
+                if ev is not None:
+                    events.append(ev)
+                    self.ctx.last_event = ev
+                    self.ctx.last_event_sentence = i
+            self.remember(mentions)
+        return events
+
+    # ---- one sentence ---------------------------------------------------------------
+    def sentence_event(self, idx: int, sent: Sentence, doc: Any, matches: list[Match],
+                       mentions: list[Mention], all_assessors: list[Mention]) -> Event | None:
+        s0, s1 = sent.start, sent.end
+        stext = self.text[s0:s1]
+        cues = find_cues(fold(stext), self.lex)
+        civil = cues.hits.get("civil_nuclear", [])
+        nuclear_words = [h for h in cues.hits.get("nuclear", []) if not _inside(h, civil)]
+        weapons = self.weapons_in(matches)
+        capable = [w for w in weapons if w[1].nuclear_capable]
+        if cues.has("history") and not cues.has("speech"):
+            return None
+        inherited = self.inherits_context(idx, cues, mentions)
+        if not nuclear_words and not capable and not inherited:
+            return None
+        if weapons and not capable and not nuclear_words:
+            return None  # a conventional system only: not a nuclear signal
+        tokens = [t for t in doc if s0 <= t.idx + self._para_offset(doc) < s1]
+        if not tokens:
+            return None
+        speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
+        etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, mentions,
+                                          inherited, stext)
+        if etype is None:
+            return None
+        actor = self.choose_actor(etype, trigger, doc, tokens, sent, speaker, mentions,
+                                  all_assessors)
+        if etype == "threat" and speaker is None and cues.has("hedge"):
+            etype = "assessment"   # "X could use nuclear weapons", no one speaking: a judgment
+            actor = None
+        modality = self.modality(cues)
+        return self.build_event(etype, trigger, sent, stext, cues, matches, mentions, actor,
+                                speaker, speech_cue, modality, bool(nuclear_words), inherited)
+
+    def _para_offset(self, doc: Any) -> int:
+        return int(doc.user_data.get("offset", 0))
+
+    def weapons_in(self, matches: list[Match]) -> list[tuple[Match, Any]]:
+        out = []
+        by_id = {w.id: w for w in self.kb.weapons}
+        for m in matches:
+            ref = m.first("weapon")
+            if ref is not None and ref.id in by_id:
+                out.append((m, by_id[ref.id]))
+        return out
+
+    def inherits_context(self, idx: int, cues: Cues, mentions: list[Mention]) -> bool:
+        last = self.ctx.last_event
+        if last is None or idx - self.ctx.last_event_sentence > 2:
+            return False
+        if not (cues.has("reaction") or cues.has("assessment") or cues.has("belief")):
+            return False
+        refers = cues.has("signal_reference") or any(
+            last.actor is not None and mn.entity.id == last.actor.id for mn in mentions)
+        return refers
+
+    # ---- speaker --------------------------------------------------------------------
+    def find_speaker(self, doc: Any, tokens: list[Any], cues: Cues, sent: Sentence,
+                     mentions: list[Mention], all_assessors: list[Mention]
+                     ) -> tuple[Mention | None, str | None]:
+        s0 = sent.start
+        off = self._para_offset(doc)
+        # "according to X" / "selon X": the source follows the cue.
+        for cs, ce in cues.hits.get("source_cue", []):
+            after = [mn for mn in mentions if s0 + ce <= mn.start <= s0 + ce + 80
+                     and mn.kind != "adjective"]
+            if after:
+                return after[0], self.text[s0 + cs : s0 + ce].strip()
+            group = cues.first("assessor_group")
+            if group and ce <= group[0] <= ce + 20:
+                resolved = self.nearest_assessor(s0, all_assessors)
+                if resolved:
+                    return resolved, self.text[s0 + cs : s0 + ce].strip()
+        speech_spans = cues.hits.get("speech", [])
+        for t in tokens:
+            tstart = t.idx + off - s0
+            if t.pos_ not in ("VERB", "AUX") or not any(
+                    a <= tstart < b for a, b in speech_spans):
+                continue
+            verb = t if t.pos_ == "VERB" else t.head
+            subj = self.subject_of(verb)
+            if subj is None:
+                continue
+            mn = self.np_mention(subj, off, mentions, all_assessors)
+            if mn is not None:
+                return mn, verb.text
+        # A subject that is an intelligence service / analyst group, whatever the verb.
+        group = cues.first("assessor_group")
+        if group is not None and group[0] < 30:
+            resolved = self.nearest_assessor(s0, all_assessors)
+            if resolved:
+                return resolved, None
+        return None, None
+
+    @staticmethod
+    def subject_of(verb: Any) -> Any | None:
+        for tok in (verb, verb.head):
+            for c in tok.children:
+                if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj"):
+                    return c
+            if tok.dep_ not in ("advcl", "xcomp", "conj", "acl"):
+                break
+        return None
+
+    def np_mention(self, head: Any, off: int, mentions: list[Mention],
+                   all_assessors: list[Mention]) -> Mention | None:
+        left = head.left_edge.idx + off
+        right = head.right_edge.idx + len(head.right_edge.text) + off
+        inside = [mn for mn in mentions if left <= mn.start and mn.end <= right]
+        word = fold(head.text)
+        np_folded = fold(self.text[left:right])
+        if not inside:
+            if word in PRONOUNS or head.pos_ == "PRON":
+                return self.ctx.persons[-1] if self.ctx.persons else None
+            if re.search(r"\b(?:analystes?|analysts?|experts?)\b", np_folded):
+                return self.nearest_assessor(left, all_assessors)
+            return self.unknown_person(head, off)
+        persons = [mn for mn in inside if mn.kind in ("person", "title")]
+        if persons:
+            return persons[0]
+        orgs = [mn for mn in inside if mn.kind not in ("country", "adjective")]
+        if orgs:
+            org = orgs[0]
+            if word in ROLE_HEADS or fold(head.lemma_) in ROLE_HEADS:
+                holder = self.role_holder(org)
+                if holder is not None:
+                    return holder
+            return org
+        if GROUP_NOUNS.search(np_folded) or inside[0].kind == "country":
+            c = inside[0]
+            return Mention(left, right, c.entity, "group" if c.kind == "adjective" else "country")
+        return None
+
+    def unknown_person(self, head: Any, off: int) -> Mention | None:
+        ent = next((e for e in head.doc.ents if e.start <= head.i < e.end
+                    and e.label_ in ("PER", "PERSON")), None)
+        if ent is None:
+            return None
+        return Mention(ent.start_char + off, ent.end_char + off, Entity(ent.text, None, None),
+                       "person")
+
+    def role_holder(self, org: Mention) -> Mention | None:
+        """'the head of the ministry' -> the person named before who holds a role there."""
+        for mn in reversed(self.ctx.persons):
+            a = self.kb.actor(mn.entity.id or "")
+            if a is None:
+                continue
+            if any(r.org == org.entity.id for r in a.roles):
+                return mn
+        for mn in reversed(self.ctx.persons[-3:]):
+            if mn.entity.country == org.entity.country:
+                return mn
+        return None
+
+    def nearest_assessor(self, pos: int, all_assessors: list[Mention]) -> Mention | None:
+        if not all_assessors:
+            return None
+        return min(all_assessors, key=lambda mn: abs(mn.start - pos))
+
+    # ---- type -----------------------------------------------------------------------
+    def choose_type(self, cues: Cues, nuclear_words: list[tuple[int, int]],
+                    capable: list[tuple[Match, Any]], speaker: Mention | None,
+                    mentions: list[Mention], inherited: bool, stext: str
+                    ) -> tuple[str | None, tuple[int, int] | None]:
+        anchors = nuclear_words + [(m.start - 0, m.end) for m, _ in capable]
+        s0 = 0
+        found = {k.split(":", 1)[1]: v for k, v in cues.hits.items() if k.startswith("trigger:")}
+        if not nuclear_words:
+            found = {k: v for k, v in found.items() if k in WEAPON_ONLY_TYPES}
+        assessor = speaker is not None and speaker.source_kind in ("intelligence", "analyst") \
+            and speaker.kind != "media"
+        judging = cues.has("assessment") or cues.has("belief")
+        reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited)
+        physical = [(t, self._nearest(found[t], anchors, stext)) for t in PHYSICAL if t in found]
+        physical.sort(key=lambda x: x[1][1])
+        if reacting and not assessor and speaker is not None:
+            return "reaction", cues.first("reaction")
+        if assessor and physical and not judging and not cues.has("hedge"):
+            t, (span, _) = physical[0]
+            return t, span
+        if assessor or judging and not self._speaker_is_signaller(speaker, mentions):
+            return "assessment", cues.first("assessment") or cues.first("belief") or (0, 0)
+        if inherited and not nuclear_words and not capable:
+            if cues.has("reaction"):
+                return "reaction", cues.first("reaction")
+            return "assessment", cues.first("assessment") or cues.first("belief")
+        threat = found.get("threat")
+        if physical:
+            t, (span, dist) = physical[0]
+            if threat and self._nearest(threat, anchors, stext)[1] < dist and \
+                    t not in ("test", "exercise"):
+                return self._threat_or_assessment(speaker, mentions, threat[0])
+            return t, span
+        if threat:
+            return self._threat_or_assessment(speaker, mentions, threat[0])
+        if judging and speaker is not None:
+            return "assessment", cues.first("assessment") or cues.first("belief")
+        del s0
+        return None, None
+
+    def _threat_or_assessment(self, speaker: Mention | None, mentions: list[Mention],
+                              span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+        if speaker is not None and not self._speaker_is_signaller(speaker, mentions):
+            return "assessment", span
+        return "threat", span
+
+    @staticmethod
+    def _speaker_is_signaller(speaker: Mention | None, mentions: list[Mention]) -> bool:
+        """The speaker talks about its own side's nuclear use (a threat), not another's."""
+        if speaker is None:
+            return True
+        others = {mn.entity.country for mn in mentions
+                  if mn.kind not in ("adjective",) and mn.entity.country
+                  and not _overlaps((mn.start, mn.end), (speaker.start, speaker.end))}
+        if not others:
+            return True
+        return speaker.entity.country in others
+
+    @staticmethod
+    def _nearest(spans: list[tuple[int, int]], anchors: list[tuple[int, int]],
+                 stext: str) -> tuple[tuple[int, int], int]:
+        best = spans[0]
+        best_d = 10**6
+        for s in spans:
+            for a in anchors or [(0, 0)]:
+                d = max(0, max(a[0], s[0]) - min(a[1], s[1]))
+                if d < best_d:
+                    best, best_d = s, d
+        return best, best_d
+
+    # ---- actor ----------------------------------------------------------------------
+    def choose_actor(self, etype: str, trigger: tuple[int, int] | None, doc: Any,
+                     tokens: list[Any], sent: Sentence, speaker: Mention | None,
+                     mentions: list[Mention], all_assessors: list[Mention]) -> Mention | None:
+        off = self._para_offset(doc)
+        if etype in SPEECH_TYPES:
+            if speaker is not None:
+                return speaker
+            if etype == "assessment":
+                return self.nearest_assessor(sent.start, all_assessors)
+        doer = None
+        if trigger is not None:
+            tpos = sent.start + trigger[0]
+            tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1),
+                       None)
+            steps = 0
+            while tok is not None and steps < 6:
+                subj = self.subject_of(tok)
+                if subj is not None:
+                    doer = self.np_mention(subj, off, mentions, all_assessors)
+                    if doer is not None:
+                        break
+                if tok.head is tok:
+                    break
+                tok = tok.head
+                steps += 1
+        if doer is not None and speaker is not None and doer.kind == "person" and \
+                doer.entity == speaker.entity:
+            return speaker
+        return doer or speaker or self.first_actor(mentions)
+
+    @staticmethod
+    def first_actor(mentions: list[Mention]) -> Mention | None:
+        for mn in mentions:
+            if mn.kind not in ("adjective", "country"):
+                return mn
+        return None
+
+    # ---- modality -------------------------------------------------------------------
+    def modality(self, cues: Cues) -> str:
+        blockers = cues.hits.get("negation_blockers", [])
+        negations = [h for h in cues.hits.get("negation", []) if not _inside(h, blockers)
+                     and not any(_overlaps(h, b) for b in blockers)]
+        if cues.has("conditional"):
+            return "conditional"
+        if negations:
+            return "negated"
+        if cues.has("hedge"):
+            return "hedged"
+        if cues.has("planned"):
+            return "planned"
+        return "asserted"
+
+    # ---- assembly -------------------------------------------------------------------
+    def build_event(self, etype: str, trigger: tuple[int, int] | None, sent: Sentence,
+                    stext: str, cues: Cues, matches: list[Match], mentions: list[Mention],
+                    actor: Mention | None, speaker: Mention | None, speech_cue: str | None,
+                    modality: str, explicit: bool, inherited: bool) -> Event:
+        weapon = self.pick_weapon(matches)
+        location = self.pick_location(matches, actor, sent)
+        target = self.pick_target(etype, mentions, actor, location)
+        when = self.pick_date(sent, trigger)
+        attribution = None
+        if speaker is not None:
+            attribution = Attribution(speaker.entity.name, speaker.source_kind
+                                      if speaker.kind != "unknown" else "official", speech_cue)
+        quote = None
+        qm = QUOTE_RE.search(stext)
+        if qm and len(qm.group(1).split()) >= 4:
+            quote = qm.group(1).strip()
+        confidence = 0.45 + (0.2 if explicit else 0.0) + (0.15 if actor and actor.entity.id
+                                                          else 0.0)
+        confidence += 0.1 if trigger and trigger != (0, 0) else 0.0
+        confidence -= 0.15 if inherited and not explicit else 0.0
+        span = (sent.start, sent.end)
+        trig_text = stext[trigger[0] : trigger[1]] if trigger else ""
+        return Event(
+            event_id=event_id(self.article.content_id, etype, span),
+            doc=self.article.doc, content_id=self.article.content_id, type=etype, span=span,
+            sentence=stext, actor=actor.entity if actor else None,
+            target=target.entity if target else None, weapon=weapon, location=location,
+            date=when, modality=modality, attribution=attribution, quote=quote,
+            confidence=max(0.05, min(0.95, confidence)), language=self.article.language,
+            trigger=trig_text,
+        )
+
+    def pick_weapon(self, matches: list[Match]) -> Entity | None:
+        found = self.weapons_in(matches)
+        specific = [w for _, w in found if not w.generic and w.nuclear_capable]
+        if specific:
+            return Entity(specific[0].name, specific[0].country, specific[0].id)
+        generic = [w for _, w in found if w.generic]
+        if generic:
+            # the most specific generic term: a longer canonical name says more
+            g = max(generic, key=lambda w: len(w.name))
+            return Entity(g.name, None, g.id)
+        return None
+
+    def pick_location(self, matches: list[Match], actor: Mention | None,
+                      sent: Sentence) -> Entity | None:
+        for m in matches:
+            ref = m.first("place")
+            if ref is not None and m.first("actor") is None:
+                p = next(p for p in self.kb.places if p.id == ref.id)
+                return Entity(p.name, p.country, p.id)
+        for m in matches:
+            ref = m.first("country")
+            if ref is None or m.first("actor") is not None:
+                continue
+            if actor is not None and _overlaps((m.start, m.end), (actor.start, actor.end)):
+                continue
+            before = fold(self.text[max(sent.start, m.start - 12) : m.start])
+            if LOCATIVE.search(before):
+                return Entity(self.kb.country_name(ref.id) or ref.id, ref.id, ref.id)
+        return None
+
+    @staticmethod
+    def pick_target(etype: str, mentions: list[Mention], actor: Mention | None,
+                    location: Entity | None) -> Mention | None:
+        own = actor.entity.country if actor else None
+        for mn in mentions:
+            if mn.entity.country is None or mn.entity.country == own:
+                continue
+            if location is not None and mn.entity.id == location.id:
+                continue
+            if actor is not None and _overlaps((mn.start, mn.end), (actor.start, actor.end)):
+                continue
+            return mn
+        return None
+
+    def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None) -> EventDate | None:
+        found: list[DateMention] = find_dates(
+            self.text, sent.start, sent.end, self.article.language, self.ref_date, self.years,
+            self.lex.cue("deadline"))
+        found = [d for d in found if not d.deadline]
+        if not found:
+            return None
+        anchor = sent.start + (trigger[0] if trigger else 0)
+        return min(found, key=lambda d: abs(d.start - anchor)).date
+
+
+def extract_events(article: Article, docs: dict[int, Any], sentences: list[Sentence],
+                   res: Resources) -> list[Event]:
+    return ArticleExtractor(article, res).run(docs, sentences)

