@@ -309,8 +309,9 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool) -> None:
         for p in report.false_alarms:
             out.print(f"FALSE {p.doc} [{p.type}] {p.sentence[:150]!r}", markup=False,
                       highlight=False)
-        for doc, attr, g_val, p_val in report.attribute_errors:
-            out.print(f"FIELD {doc} {attr}: gold={g_val} predicted={p_val}", markup=False,
+        for doc, evidence, attr, g_val, p_val in report.attribute_errors:
+            out.print(f"FIELD {doc} {attr}: gold={g_val} predicted={p_val} in {evidence!r}",
+                      markup=False,
                       highlight=False)
     out.print(t)
     ov = report.overall

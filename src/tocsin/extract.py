@@ -210,16 +210,21 @@ class ArticleExtractor:
         if not tokens:
             return None
         speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
-        etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, mentions,
-                                          inherited, stext)
+        off = self._para_offset(doc)
+
+        def doer_of(span: tuple[int, int] | None) -> Mention | None:
+            return self.doer_of(span, sent, tokens, off, mentions, all_assessors)
+
+        etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, inherited,
+                                          doer_of)
         if etype is None:
             return None
-        actor = self.choose_actor(etype, trigger, doc, tokens, sent, speaker, mentions,
+        actor = self.choose_actor(etype, speaker, doer_of(trigger), sent, mentions,
                                   all_assessors)
         if etype == "threat" and speaker is None and cues.has("hedge"):
             etype = "assessment"   # "X could use nuclear weapons", no one speaking: a judgment
             actor = None
-        modality = self.modality(cues)
+        modality = self.modality(cues, self.modifier_spans(tokens, sent, off))
         return self.build_event(etype, trigger, sent, stext, cues, matches, mentions, actor,
                                 speaker, speech_cue, modality, bool(nuclear_words), inherited)
 
@@ -253,28 +258,34 @@ class ArticleExtractor:
         off = self._para_offset(doc)
         # "according to X" / "selon X": the source follows the cue.
         for cs, ce in cues.hits.get("source_cue", []):
+            cue_text = self.text[s0 + cs : s0 + ce].strip()
+            group = cues.first("assessor_group")
+            if group and cs <= group[0] <= ce + 20:
+                resolved = self.nearest_assessor(s0, all_assessors)
+                if resolved:
+                    return resolved, cue_text
             after = [mn for mn in mentions if s0 + ce <= mn.start <= s0 + ce + 80
                      and mn.kind != "adjective"]
             if after:
-                return after[0], self.text[s0 + cs : s0 + ce].strip()
-            group = cues.first("assessor_group")
-            if group and ce <= group[0] <= ce + 20:
-                resolved = self.nearest_assessor(s0, all_assessors)
-                if resolved:
-                    return resolved, self.text[s0 + cs : s0 + ce].strip()
-        speech_spans = cues.hits.get("speech", [])
+                return after[0], cue_text
+        # Belief verbs ("ISW is convinced that") introduce a speaker as speech verbs do.
+        speech_spans = cues.hits.get("speech", []) + cues.hits.get("belief", [])
         for t in tokens:
             tstart = t.idx + off - s0
             if t.pos_ not in ("VERB", "AUX") or not any(
                     a <= tstart < b for a, b in speech_spans):
                 continue
             verb = t if t.pos_ == "VERB" else t.head
-            subj = self.subject_of(verb)
-            if subj is None:
-                continue
-            mn = self.np_mention(subj, off, mentions, all_assessors)
-            if mn is not None:
-                return mn, verb.text
+            subjects = self.subjects_of(verb)
+            post = self.postposed_speaker(verb)
+            if post is not None:
+                subjects.append(post)
+            found = [m for subj in subjects
+                     if (m := self.np_mention(subj, off, mentions, all_assessors))]
+            if found:
+                # "the secretary of the council, John Doe, said": the person, not the body
+                persons = [m for m in found if m.kind in ("person", "title")]
+                return (persons or found)[0], verb.text
         # A subject that is an intelligence service / analyst group, whatever the verb.
         group = cues.first("assessor_group")
         if group is not None and group[0] < 30:
@@ -283,43 +294,72 @@ class ArticleExtractor:
                 return resolved, None
         return None, None
 
+    @classmethod
+    def subject_of(cls, verb: Any) -> Any | None:
+        subjects = cls.subjects_of(verb)
+        return subjects[0] if subjects else None
+
     @staticmethod
-    def subject_of(verb: Any) -> Any | None:
+    def subjects_of(verb: Any) -> list[Any]:
+        """Subjects of a verb, or of the verb it depends on for participles and
+        infinitives ("..., affirmant que" takes the subject of the main verb)."""
         for tok in (verb, verb.head):
-            for c in tok.children:
-                if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj"):
-                    return c
+            found = [c for c in tok.children
+                     if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj")]
+            if found:
+                return found
             if tok.dep_ not in ("advcl", "xcomp", "conj", "acl"):
                 break
+        return []
+
+    @staticmethod
+    def postposed_speaker(verb: Any) -> Any | None:
+        """'« ... », a déclaré Litvinenko': the parser often takes the speaker after the
+        verb for an object; a proper noun right after a speech verb is its speaker."""
+        for c in verb.children:
+            if c.i > verb.i and c.i - verb.i <= 3 and c.pos_ == "PROPN":
+                return c
         return None
 
     def np_mention(self, head: Any, off: int, mentions: list[Mention],
                    all_assessors: list[Mention]) -> Mention | None:
+        """The entity a noun phrase names. The mention returned spans the whole phrase, so
+        that appositions ("X, secretary of the Council of Y") count as the same party."""
         left = head.left_edge.idx + off
         right = head.right_edge.idx + len(head.right_edge.text) + off
         inside = [mn for mn in mentions if left <= mn.start and mn.end <= right]
         word = fold(head.text)
         np_folded = fold(self.text[left:right])
+        head_span = (head.idx + off, head.idx + off + len(head.text))
+
+        def whole(mn: Mention, kind: str | None = None) -> Mention:
+            return Mention(left, right, mn.entity, kind or mn.kind, mn.source_kind)
+
         if not inside:
             if word in PRONOUNS or head.pos_ == "PRON":
-                return self.ctx.persons[-1] if self.ctx.persons else None
+                return whole(self.ctx.persons[-1]) if self.ctx.persons else None
             if re.search(r"\b(?:analystes?|analysts?|experts?)\b", np_folded):
-                return self.nearest_assessor(left, all_assessors)
+                found = self.nearest_assessor(left, all_assessors)
+                return whole(found) if found else None
             return self.unknown_person(head, off)
         persons = [mn for mn in inside if mn.kind in ("person", "title")]
         if persons:
-            return persons[0]
+            return whole(persons[0])
         orgs = [mn for mn in inside if mn.kind not in ("country", "adjective")]
         if orgs:
             org = orgs[0]
             if word in ROLE_HEADS or fold(head.lemma_) in ROLE_HEADS:
                 holder = self.role_holder(org)
                 if holder is not None:
-                    return holder
-            return org
-        if GROUP_NOUNS.search(np_folded) or inside[0].kind == "country":
-            c = inside[0]
-            return Mention(left, right, c.entity, "group" if c.kind == "adjective" else "country")
+                    return whole(holder)
+            return whole(org)
+        # A country names the doer only as the head ("la Russie a remis") or with a group
+        # noun ("les troupes biélorusses"), not inside "la construction ... au Bélarus".
+        on_head = [mn for mn in inside if _overlaps((mn.start, mn.end), head_span)]
+        if on_head:
+            return whole(on_head[0], "country")
+        if GROUP_NOUNS.search(word) or GROUP_NOUNS.search(fold(head.lemma_)):
+            return whole(inside[0], "group")
         return None
 
     def unknown_person(self, head: Any, off: int) -> Mention | None:
@@ -351,65 +391,54 @@ class ArticleExtractor:
     # ---- type -----------------------------------------------------------------------
     def choose_type(self, cues: Cues, nuclear_words: list[tuple[int, int]],
                     capable: list[tuple[Match, Any]], speaker: Mention | None,
-                    mentions: list[Mention], inherited: bool, stext: str
-                    ) -> tuple[str | None, tuple[int, int] | None]:
-        anchors = nuclear_words + [(m.start - 0, m.end) for m, _ in capable]
-        s0 = 0
+                    inherited: bool, doer_of: Any) -> tuple[str | None, tuple[int, int] | None]:
+        anchors = nuclear_words + [(m.start, m.end) for m, _ in capable]
         found = {k.split(":", 1)[1]: v for k, v in cues.hits.items() if k.startswith("trigger:")}
         if not nuclear_words:
             found = {k: v for k, v in found.items() if k in WEAPON_ONLY_TYPES}
         assessor = speaker is not None and speaker.source_kind in ("intelligence", "analyst") \
             and speaker.kind != "media"
-        judging = cues.has("assessment") or cues.has("belief")
+        characterising = cues.has("assessment")
+        believing = cues.has("belief")
         reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited)
-        physical = [(t, self._nearest(found[t], anchors, stext)) for t in PHYSICAL if t in found]
-        physical.sort(key=lambda x: x[1][1])
-        if reacting and not assessor and speaker is not None:
+        physical = sorted(((t, *self._nearest(found[t], anchors)) for t in PHYSICAL
+                           if t in found), key=lambda x: x[2])
+        threat = self._nearest(found["threat"], anchors) if "threat" in found else None
+        judgment = cues.first("assessment") or cues.first("belief") or (0, 0)
+        main = physical[0][1] if physical else threat[0] if threat else None
+        doer = doer_of(main) if main is not None else None
+        other_side = (speaker is not None and doer is not None and doer.entity.country
+                      and speaker.entity.country and doer.entity.country != speaker.entity.country
+                      and not _overlaps((doer.start, doer.end), (speaker.start, speaker.end)))
+        if reacting and speaker is not None and not assessor:
             return "reaction", cues.first("reaction")
-        if assessor and physical and not judging and not cues.has("hedge"):
-            t, (span, _) = physical[0]
-            return t, span
-        if assessor or judging and not self._speaker_is_signaller(speaker, mentions):
-            return "assessment", cues.first("assessment") or cues.first("belief") or (0, 0)
+        if assessor:
+            if physical and not (characterising or believing or cues.has("hedge")):
+                return physical[0][0], physical[0][1]
+            return "assessment", judgment
+        if characterising and speaker is None:
+            return "assessment", judgment      # the writer (or a report) characterises a signal
+        if other_side and (characterising or believing or (threat and not physical)):
+            return "assessment", judgment      # one side judging the other's signal
         if inherited and not nuclear_words and not capable:
-            if cues.has("reaction"):
-                return "reaction", cues.first("reaction")
-            return "assessment", cues.first("assessment") or cues.first("belief")
-        threat = found.get("threat")
+            if speaker is None:
+                return None, None
+            return ("reaction", cues.first("reaction")) if cues.has("reaction") else \
+                ("assessment", judgment)
         if physical:
-            t, (span, dist) = physical[0]
-            if threat and self._nearest(threat, anchors, stext)[1] < dist and \
-                    t not in ("test", "exercise"):
-                return self._threat_or_assessment(speaker, mentions, threat[0])
+            t, span, dist = physical[0]
+            if threat and threat[1] < dist and t not in ("test", "exercise"):
+                return "threat", threat[0]
             return t, span
         if threat:
-            return self._threat_or_assessment(speaker, mentions, threat[0])
-        if judging and speaker is not None:
-            return "assessment", cues.first("assessment") or cues.first("belief")
-        del s0
+            return "threat", threat[0]
+        if believing and speaker is not None:
+            return "assessment", judgment
         return None, None
 
-    def _threat_or_assessment(self, speaker: Mention | None, mentions: list[Mention],
-                              span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
-        if speaker is not None and not self._speaker_is_signaller(speaker, mentions):
-            return "assessment", span
-        return "threat", span
-
     @staticmethod
-    def _speaker_is_signaller(speaker: Mention | None, mentions: list[Mention]) -> bool:
-        """The speaker talks about its own side's nuclear use (a threat), not another's."""
-        if speaker is None:
-            return True
-        others = {mn.entity.country for mn in mentions
-                  if mn.kind not in ("adjective",) and mn.entity.country
-                  and not _overlaps((mn.start, mn.end), (speaker.start, speaker.end))}
-        if not others:
-            return True
-        return speaker.entity.country in others
-
-    @staticmethod
-    def _nearest(spans: list[tuple[int, int]], anchors: list[tuple[int, int]],
-                 stext: str) -> tuple[tuple[int, int], int]:
+    def _nearest(spans: list[tuple[int, int]],
+                 anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], int]:
         best = spans[0]
         best_d = 10**6
         for s in spans:
@@ -420,34 +449,36 @@ class ArticleExtractor:
         return best, best_d
 
     # ---- actor ----------------------------------------------------------------------
-    def choose_actor(self, etype: str, trigger: tuple[int, int] | None, doc: Any,
-                     tokens: list[Any], sent: Sentence, speaker: Mention | None,
-                     mentions: list[Mention], all_assessors: list[Mention]) -> Mention | None:
-        off = self._para_offset(doc)
+    def doer_of(self, span: tuple[int, int] | None, sent: Sentence, tokens: list[Any],
+                off: int, mentions: list[Mention], all_assessors: list[Mention]
+                ) -> Mention | None:
+        """Who does what the trigger at ``span`` (sentence-relative) names: the subject of
+        the nearest governing verb that has one."""
+        if span is None:
+            return None
+        tpos = sent.start + span[0]
+        tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
+        for _ in range(6):
+            if tok is None:
+                return None
+            subj = self.subject_of(tok)
+            if subj is not None:
+                found = self.np_mention(subj, off, mentions, all_assessors)
+                if found is not None:
+                    return found
+            if tok.head is tok:
+                return None
+            tok = tok.head
+        return None
+
+    def choose_actor(self, etype: str, speaker: Mention | None, doer: Mention | None,
+                     sent: Sentence, mentions: list[Mention],
+                     all_assessors: list[Mention]) -> Mention | None:
         if etype in SPEECH_TYPES:
             if speaker is not None:
                 return speaker
             if etype == "assessment":
                 return self.nearest_assessor(sent.start, all_assessors)
-        doer = None
-        if trigger is not None:
-            tpos = sent.start + trigger[0]
-            tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1),
-                       None)
-            steps = 0
-            while tok is not None and steps < 6:
-                subj = self.subject_of(tok)
-                if subj is not None:
-                    doer = self.np_mention(subj, off, mentions, all_assessors)
-                    if doer is not None:
-                        break
-                if tok.head is tok:
-                    break
-                tok = tok.head
-                steps += 1
-        if doer is not None and speaker is not None and doer.kind == "person" and \
-                doer.entity == speaker.entity:
-            return speaker
         return doer or speaker or self.first_actor(mentions)
 
     @staticmethod
@@ -458,7 +489,19 @@ class ArticleExtractor:
         return None
 
     # ---- modality -------------------------------------------------------------------
-    def modality(self, cues: Cues) -> str:
+    @staticmethod
+    def modifier_spans(tokens: list[Any], sent: Sentence, off: int) -> list[tuple[int, int]]:
+        """Sentence-relative spans of adjectives/participles that modify a noun: "the planned
+        counter-offensive" does not make the sentence's own statement planned."""
+        return [(t.idx + off - sent.start, t.idx + off - sent.start + len(t)) for t in tokens
+                if t.dep_ in ("amod", "acl") and t.pos_ in ("ADJ", "VERB")]
+
+    def modality(self, cues: Cues, modifiers: list[tuple[int, int]] | None = None) -> str:
+        modifiers = modifiers or []
+
+        def live(name: str) -> bool:
+            return any(not any(_overlaps(h, m) for m in modifiers) for h in cues.hits.get(name, []))
+
         blockers = cues.hits.get("negation_blockers", [])
         negations = [h for h in cues.hits.get("negation", []) if not _inside(h, blockers)
                      and not any(_overlaps(h, b) for b in blockers)]
@@ -466,9 +509,9 @@ class ArticleExtractor:
             return "conditional"
         if negations:
             return "negated"
-        if cues.has("hedge"):
+        if live("hedge"):
             return "hedged"
-        if cues.has("planned"):
+        if live("planned"):
             return "planned"
         return "asserted"
 

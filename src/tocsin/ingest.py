@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -69,14 +70,55 @@ def decode(data: bytes) -> tuple[str, str] | str:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    guess = _guess_legacy_encoding(data)
+    if guess is None:
         return "undecodable: not text in any known encoding"
-    text = str(best)
+    text, encoding = guess
     controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\n\r\t\f")
     if controls > 0.01 * min(len(text), 65536):
         return "binary content (control characters); not a text document"
-    return text, best.encoding
+    return text, encoding
+
+
+# Legacy encodings of the languages Tocsin reads, tried before a generic detector: a generic
+# detector happily calls a cp1252 French page "iso8859_14" and turns « » into other letters.
+LEGACY_ENCODINGS = ("cp1252", "cp1251", "koi8-u", "koi8-r", "iso8859-15", "mac_cyrillic")
+_WORD = re.compile(r"\w+")
+
+
+def _implausibility(text: str) -> int:
+    """Count signs of a wrong decoding: words mixing Latin and Cyrillic, Latin words made
+    mostly of accented letters, and characters outside the scripts we expect."""
+    bad = 0
+    for w in _WORD.findall(text):
+        cyr = sum(1 for c in w if "\u0400" <= c <= "\u04ff")
+        lat = sum(1 for c in w if c.isalpha() and c < "\u0250")
+        accented = sum(1 for c in w if "\u00c0" <= c < "\u0250")
+        if cyr and lat:
+            bad += 1
+        elif lat >= 3 and accented * 2 > lat:
+            bad += 1
+    bad += sum(1 for c in text if "\u0250" <= c < "\u0400" or "\u0500" <= c < "\u2000")
+    return bad
+
+
+def _guess_legacy_encoding(data: bytes) -> tuple[str, str] | None:
+    candidates: list[tuple[int, int, str, str]] = []
+    for rank, enc in enumerate(LEGACY_ENCODINGS):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_implausibility(text[:20000]), rank, text, enc))
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        text = str(best)
+        candidates.append((_implausibility(text[:20000]), len(LEGACY_ENCODINGS), text,
+                           best.encoding))
+    if not candidates:
+        return None
+    _, _, text, enc = min(candidates, key=lambda c: (c[0], c[1]))
+    return text, enc
 
 
 def looks_like_html(text: str) -> bool:

@@ -9,7 +9,9 @@ from typing import Any
 
 from .errors import ConfigError
 from .gazetteer import Gazetteer, build_gazetteer
-from .knowledge import Knowledge, load_knowledge
+from pathlib import Path
+
+from .knowledge import KB_DIR, Knowledge, load_knowledge
 from .settings import Settings
 
 
@@ -47,7 +49,7 @@ def load_splitter(language: str) -> Any:
 
 @lru_cache(maxsize=4)
 def get_resources(settings: Settings) -> Resources:
-    kb = load_knowledge()
+    kb = load_knowledge(Path(settings.kb_dir) if settings.kb_dir else KB_DIR)
     pipelines = {}
     splitters = {}
     for lang in settings.languages:

@@ -23,6 +23,7 @@ class Settings:
     min_confidence: float = 0.0
     fuzzy_threshold: int = 88            # rapidfuzz score for gazetteer fuzzy matches
     batch_size: int = 32
+    kb_dir: str | None = None            # a custom knowledge-base folder (default: bundled)
 
     def model_for(self, language: str) -> str | None:
         return dict(self.spacy_models).get(language)

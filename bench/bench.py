@@ -1,0 +1,101 @@
+"""Throughput of Tocsin's full extraction next to a bare spaCy pass over the same text.
+
+    python bench/bench.py [--corpus examples/corpus] [--min-bytes 1000000]
+
+Each measurement runs in its own process (so peak memory is its own); models are loaded
+before the clock starts in both. Prints docs/s, words/s, peak RSS and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_corpus(corpus: str, min_bytes: int, languages: tuple[str, ...]) -> list:
+    """Articles of the example corpus, repeated until the text reaches ``min_bytes``."""
+    from tocsin.clean import clean
+    from tocsin.ingest import read_documents
+    from tocsin.model import Article, RawDocument
+    from tocsin.settings import Settings
+
+    s = Settings()
+    raws = [r for r in read_documents([corpus], s) if isinstance(r, RawDocument)]
+    arts = [a for r in raws if isinstance(a := clean(r, s), Article) and a.language in languages]
+    out, size = [], 0
+    while size < min_bytes and arts:
+        for a in arts:
+            out.append(a)
+            size += len(a.text.encode("utf-8"))
+    return out
+
+
+def measure(mode: str, corpus: str, min_bytes: int, languages: tuple[str, ...]) -> dict:
+    from tocsin.nlp import get_resources, load_pipeline
+    from tocsin.pipeline import process_article
+    from tocsin.settings import Settings
+
+    s = Settings()
+    articles = build_corpus(corpus, min_bytes, languages)
+    words = Counter()
+    for a in articles:
+        words[a.language] += len(a.text.split())
+    if mode == "tocsin":
+        get_resources(s)  # load models before timing, as a long-running worker would
+        t0 = time.perf_counter()
+        n_events = sum(len(process_article(a, s).events) for a in articles)
+        elapsed = time.perf_counter() - t0
+    else:
+        pipes = {lang: load_pipeline(s.model_for(lang) or "") for lang in languages}
+        t0 = time.perf_counter()
+        n_events = 0
+        for lang in languages:
+            texts = [a.text for a in articles if a.language == lang]
+            for _ in pipes[lang].pipe(texts, batch_size=s.batch_size):
+                pass
+        elapsed = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"mode": mode, "docs": len(articles), "words": sum(words.values()),
+            "bytes": sum(len(a.text.encode()) for a in articles), "seconds": elapsed,
+            "peak_mb": peak_mb, "events": n_events, "words_by_language": dict(words)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", default=str(ROOT / "examples" / "corpus"))
+    ap.add_argument("--min-bytes", type=int, default=1_000_000)
+    ap.add_argument("--languages", default="fr,en")
+    ap.add_argument("--mode", choices=["tocsin", "spacy"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    langs = tuple(args.languages.split(","))
+    if args.mode:
+        print(json.dumps(measure(args.mode, args.corpus, args.min_bytes, langs)))
+        return
+    results = {}
+    for mode in ("spacy", "tocsin"):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--mode", mode, "--corpus", args.corpus,
+             "--min-bytes", str(args.min_bytes), "--languages", args.languages],
+            capture_output=True, text=True, check=True)
+        results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"corpus: {results['tocsin']['docs']} documents, {results['tocsin']['bytes']:,} bytes, "
+          f"{results['tocsin']['words']:,} words ({', '.join(langs)})")
+    for mode, label in (("spacy", "bare spaCy nlp.pipe"), ("tocsin", "tocsin extraction")):
+        r = results[mode]
+        print(f"{label:22s} {r['seconds']:7.2f} s  {r['docs'] / r['seconds']:8.1f} docs/s  "
+              f"{r['words'] / r['seconds']:9.0f} words/s  peak {r['peak_mb']:7.0f} MB")
+    ratio = results["tocsin"]["seconds"] / results["spacy"]["seconds"]
+    print(f"events extracted: {results['tocsin']['events']}")
+    print(f"ratio tocsin / bare spaCy: {ratio:.2f}x (target <= 1.6x)")
+
+
+if __name__ == "__main__":
+    main()
