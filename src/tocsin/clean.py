@@ -150,6 +150,8 @@ def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
     language = detect(body_text)
     if language is None:
         return Skipped("language", "language not identified", raw.doc, raw.content_id)
+    if kind == "html" and lines and title and fold(lines[0].text).strip() == fold(title).strip():
+        reasons[0] = "title"   # the page headline repeated at the top of the main text
     paragraphs = tuple(
         Paragraph(ln.start, ln.end, language, boilerplate=r is not None, reason=r)
         for ln, r in zip(lines, reasons, strict=True)

@@ -37,6 +37,10 @@ SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
 PRONOUNS = {"il", "elle", "ils", "elles", "he", "she", "they", "celui-ci", "ce dernier",
             "lui", "him", "her"}
+ORG_HEADS = {"ministere", "gouvernement", "diplomatie", "presidence", "parlement", "armee",
+             "administration", "chancellerie", "ministry", "government", "diplomacy",
+             "presidency", "parliament", "army", "administration", "department", "office",
+             "cabinet", "executif", "executive", "kremlin", "elysee"}
 ROLE_HEADS = {"chef", "ministre", "secretaire", "president", "porte-parole", "directeur",
               "dirigeant", "head", "minister", "secretary", "president", "spokesman",
               "spokeswoman", "spokesperson", "chief", "director", "leader", "commandant",
@@ -47,7 +51,9 @@ GROUP_NOUNS = re.compile(fold(
 LOCATIVE = re.compile(r"(?:\b(?:au|aux|en|dans|a|sur|vers|in|into|to|on|at|near|inside)\s+"
                       r"(?:le |la |l'|les |the )?)$")
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
-MIN_EVENT_GAP = 1
+HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
+GENERIC_WEAPON = "nuclear weapons"
+NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,19 @@ class ArticleExtractor:
         self.ctx = Context()
         self.years = document_years(article.text)
         self.ref_date: date | None = article.published
+        self.historical = self.is_historical()
+
+    def is_historical(self) -> bool:
+        """A history piece: its opening names a past episode and no year it mentions is
+        recent. Its nuclear talk has no present signaller."""
+        body = self.article.body
+        if not body:
+            return False
+        opening = fold(self.text[body[0].start : body[min(2, len(body) - 1)].end])
+        history = self.lex.cue("history")
+        if history is None or not history.search(opening):
+            return False
+        return all(y < HISTORY_BEFORE for _, y in self.years)
 
     # ---- entities -------------------------------------------------------------------
     def mention_from_match(self, m: Match) -> Mention | None:
@@ -199,8 +218,11 @@ class ArticleExtractor:
         nuclear_words = [h for h in cues.hits.get("nuclear", []) if not _inside(h, civil)]
         weapons = self.weapons_in(matches)
         capable = [w for w in weapons if w[1].nuclear_capable]
-        if cues.has("history") and not cues.has("speech"):
+        if self.historical or (cues.has("history") and not cues.has("speech")):
             return None
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", stext)]
+        if years and max(years) < HISTORY_BEFORE:
+            return None   # "in 1962, Moscow ..." is history, not a signal
         inherited = self.inherits_context(idx, cues, mentions)
         if not nuclear_words and not capable and not inherited:
             return None
@@ -224,7 +246,9 @@ class ArticleExtractor:
         if etype == "threat" and speaker is None and cues.has("hedge"):
             etype = "assessment"   # "X could use nuclear weapons", no one speaking: a judgment
             actor = None
-        modality = self.modality(cues, self.modifier_spans(tokens, sent, off))
+        if actor is None and not mentions and not capable:
+            return None   # no state, body or weapon system anywhere: a metaphor, not a signal
+        modality = self.modality(cues, self.modifier_spans(tokens, sent, off), trigger)
         return self.build_event(etype, trigger, sent, stext, cues, matches, mentions, actor,
                                 speaker, speech_cue, modality, bool(nuclear_words), inherited)
 
@@ -335,6 +359,15 @@ class ArticleExtractor:
         def whole(mn: Mention, kind: str | None = None) -> Mention:
             return Mention(left, right, mn.entity, kind or mn.kind, mn.source_kind)
 
+        if not inside or all(mn.kind == "adjective" for mn in inside):
+            person = self.unknown_person(head, off)
+            if person is not None:
+                return Mention(person.start, person.end, Entity(
+                    person.entity.name, inside[0].entity.country if inside else None), "person")
+            if inside and (word in ORG_HEADS or fold(head.lemma_) in ORG_HEADS
+                           or GROUP_NOUNS.search(word)):
+                # "le ministère français des Affaires étrangères": the state speaks
+                return whole(inside[0], "state_body")
         if not inside:
             if word in PRONOUNS or head.pos_ == "PRON":
                 return whole(self.ctx.persons[-1]) if self.ctx.persons else None
@@ -363,12 +396,14 @@ class ArticleExtractor:
         return None
 
     def unknown_person(self, head: Any, off: int) -> Mention | None:
-        ent = next((e for e in head.doc.ents if e.start <= head.i < e.end
+        """A person the knowledge base does not know, named inside the phrase (spaCy NER)."""
+        left, right = head.left_edge.i, head.right_edge.i
+        ent = next((e for e in head.doc.ents if left <= e.start and e.end <= right + 1
                     and e.label_ in ("PER", "PERSON")), None)
         if ent is None:
             return None
-        return Mention(ent.start_char + off, ent.end_char + off, Entity(ent.text, None, None),
-                       "person")
+        return Mention(head.left_edge.idx + off, head.right_edge.idx + off
+                       + len(head.right_edge.text), Entity(ent.text, None, None), "person")
 
     def role_holder(self, org: Mention) -> Mention | None:
         """'the head of the ministry' -> the person named before who holds a role there."""
@@ -496,15 +531,20 @@ class ArticleExtractor:
         return [(t.idx + off - sent.start, t.idx + off - sent.start + len(t)) for t in tokens
                 if t.dep_ in ("amod", "acl") and t.pos_ in ("ADJ", "VERB")]
 
-    def modality(self, cues: Cues, modifiers: list[tuple[int, int]] | None = None) -> str:
+    def modality(self, cues: Cues, modifiers: list[tuple[int, int]] | None = None,
+                 trigger: tuple[int, int] | None = None) -> str:
         modifiers = modifiers or []
+        near = trigger if trigger and trigger != (0, 0) else None
 
         def live(name: str) -> bool:
             return any(not any(_overlaps(h, m) for m in modifiers) for h in cues.hits.get(name, []))
 
         blockers = cues.hits.get("negation_blockers", [])
+        # A negation counts in the trigger's neighbourhood only: "X, who never hides it,
+        # announced drills" is not a negated exercise.
         negations = [h for h in cues.hits.get("negation", []) if not _inside(h, blockers)
-                     and not any(_overlaps(h, b) for b in blockers)]
+                     and not any(_overlaps(h, b) for b in blockers)
+                     and (near is None or abs(h[0] - near[0]) <= NEGATION_WINDOW)]
         if cues.has("conditional"):
             return "conditional"
         if negations:
@@ -520,9 +560,14 @@ class ArticleExtractor:
                     stext: str, cues: Cues, matches: list[Match], mentions: list[Mention],
                     actor: Mention | None, speaker: Mention | None, speech_cue: str | None,
                     modality: str, explicit: bool, inherited: bool) -> Event:
-        weapon = self.pick_weapon(matches)
+        weapon = self.pick_weapon(matches, explicit)
         location = self.pick_location(matches, actor, sent)
         target = self.pick_target(etype, mentions, actor, location)
+        last = self.ctx.last_event
+        if target is None and inherited and last is not None and last.actor is not None \
+                and (actor is None or last.actor.country != actor.entity.country):
+            # a reaction to the previous sentence's signal targets its author
+            target = Mention(sent.start, sent.start, last.actor, "previous")
         when = self.pick_date(sent, trigger)
         attribution = None
         if speaker is not None:
@@ -548,7 +593,7 @@ class ArticleExtractor:
             trigger=trig_text,
         )
 
-    def pick_weapon(self, matches: list[Match]) -> Entity | None:
+    def pick_weapon(self, matches: list[Match], explicit: bool) -> Entity | None:
         found = self.weapons_in(matches)
         specific = [w for _, w in found if not w.generic and w.nuclear_capable]
         if specific:
@@ -558,6 +603,9 @@ class ArticleExtractor:
             # the most specific generic term: a longer canonical name says more
             g = max(generic, key=lambda w: len(w.name))
             return Entity(g.name, None, g.id)
+        if explicit:
+            # "a nuclear strike", "nuclear drills": explicitly nuclear, no system named
+            return Entity(GENERIC_WEAPON, None, None)
         return None
 
     def pick_location(self, matches: list[Match], actor: Mention | None,

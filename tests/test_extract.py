@@ -1,0 +1,138 @@
+"""Rule tests on sentences written for them, with fictional actors (tests/fixtures/kb) and
+the real lexicon and spaCy models."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tocsin.ingest import content_id
+from tocsin.model import Event, RawDocument
+from tocsin.pipeline import process_document
+from tocsin.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "kb"
+PACKAGE_KB = Path(__file__).resolve().parents[1] / "src" / "tocsin" / "kb"
+
+
+@pytest.fixture(scope="module")
+def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    d = tmp_path_factory.mktemp("kb")
+    for f in FIXTURES.iterdir():
+        shutil.copy(f, d / f.name)
+    shutil.copy(PACKAGE_KB / "lexicon.yaml", d / "lexicon.yaml")
+    return Settings(kb_dir=str(d))
+
+
+def events(text: str, s: Settings, published: str | None = None) -> list[Event]:
+    from datetime import date
+
+    raw = RawDocument(doc="t.txt", content_id=content_id("text", text), content=text,
+                      published=date.fromisoformat(published) if published else None)
+    res = process_document(raw, s)
+    assert res.skipped is None, res.skipped
+    return list(res.events)
+
+
+def one(text: str, s: Settings, **kw: str) -> Event:
+    found = events(text, s, **kw)
+    assert len(found) == 1, [(e.type, e.sentence) for e in found]
+    return found[0]
+
+
+def test_reported_deployment_gives_doer_as_actor_and_speaker_as_source(kb_settings: Settings
+                                                                        ) -> None:
+    e = one("Le 4 avril 2023, le ministre bordure de la Défense, Ivan Petrenko, a déclaré que "
+            "la Bordurie avait remis à la Syldavie le complexe de missiles Gorgon-M capable de "
+            "porter des ogives nucléaires.", kb_settings)
+    assert e.type == "deployment"
+    assert e.actor is not None and e.actor.country == "BOR"
+    assert e.weapon is not None and e.weapon.name == "Gorgon-M"
+    assert e.location is not None and e.location.country == "SYL"
+    assert e.attribution is not None and e.attribution.name == "Ivan Petrenko"
+    assert e.date is not None and (e.date.year, e.date.month, e.date.day) == (2023, 4, 4)
+    assert e.modality == "asserted"
+
+
+def test_own_side_threat_versus_other_side_assessment(kb_settings: Settings) -> None:
+    threat = one("Ivan Petrenko warned that Borduria could use nuclear weapons if Syldavian "
+                 "troops crossed the border.", kb_settings)
+    assert threat.type == "threat" and threat.actor is not None
+    assert threat.actor.name == "Ivan Petrenko" and threat.modality == "conditional"
+    judged = one("Anna Koval said the possibility that Borduria might use tactical nuclear "
+                 "weapons could not be ruled out.", kb_settings)
+    assert judged.type == "assessment" and judged.actor is not None
+    assert judged.actor.country == "SYL" and judged.modality == "hedged"
+    assert judged.weapon is not None and judged.weapon.name == "tactical nuclear weapons"
+
+
+def test_think_tank_characterising_a_signal_is_an_assessment(kb_settings: Settings) -> None:
+    e = one("L'Institut de veille stratégique estime que la Bordurie utilise des menaces "
+            "nucléaires pour dissuader l'aide occidentale.", kb_settings)
+    assert e.type == "assessment"
+    assert e.actor is not None and e.actor.name == "Institute for Strategic Watch"
+    assert e.target is not None and e.target.country == "BOR"
+
+
+def test_reaction_refers_back_to_previous_signal(kb_settings: Settings) -> None:
+    found = events(
+        "Ivan Petrenko a annoncé mardi des exercices des forces nucléaires tactiques dans le "
+        "district de l'Est.\n\nAnna Koval a qualifié ces déclarations de provocation "
+        "irresponsable.", kb_settings)
+    assert [e.type for e in found] == ["exercise", "reaction"]
+    ex, re_ = found
+    assert ex.location is not None and ex.location.name == "Eastern District"
+    assert re_.actor is not None and re_.actor.name == "Anna Koval"
+    assert re_.target is not None and re_.target.country == "BOR"
+
+
+def test_pronoun_and_role_phrase_resolve_to_person_named_before(kb_settings: Settings) -> None:
+    found = events(
+        "Ivan Petrenko s'est exprimé devant le parlement lundi.\n\nIl a ajouté que la "
+        "Bordurie pourrait placer des armes nucléaires tactiques en Syldavie.", kb_settings)
+    assert len(found) == 1
+    assert found[0].attribution is not None and found[0].attribution.name == "Ivan Petrenko"
+    assert found[0].modality == "hedged"
+
+
+def test_deadline_is_not_the_event_date(kb_settings: Settings) -> None:
+    e = one("Le 25 mars 2023, Ivan Petrenko a déclaré que la construction d'un stockage pour "
+            "les armes nucléaires tactiques en Syldavie devrait être achevée d'ici le 1er "
+            "juillet.", kb_settings)
+    assert e.type == "deployment" and e.modality == "planned"
+    assert e.date is not None and (e.date.month, e.date.day) == (3, 25)
+
+
+def test_relative_date_needs_publication_date(kb_settings: Settings) -> None:
+    text = "On Tuesday, Ivan Petrenko announced nuclear exercises in the Eastern District."
+    assert one(text, kb_settings).date is None
+    dated = one(text, kb_settings, published="2024-05-23")
+    assert dated.date is not None and (dated.date.year, dated.date.month,
+                                       dated.date.day) == (2024, 5, 21)
+
+
+def test_negated_deployment(kb_settings: Settings) -> None:
+    e = one("Ivan Petrenko said Borduria has no plans to deploy nuclear weapons in Syldavia.",
+            kb_settings)
+    assert e.type == "deployment" and e.modality == "negated"
+
+
+@pytest.mark.parametrize("text", [
+    "Engineers restarted the second reactor of the nuclear power plant after IAEA inspectors "
+    "left Syldavia on Monday.",
+    "Borduria fired Falcon missiles at a Syldavian port, killing three people.",
+    "« C'est une arme nucléaire, ce pied gauche », s'amusait l'entraîneur après le match.",
+    "En 1962, la crise des missiles de Cuba a rapproché le monde d'une guerre nucléaire.",
+])
+def test_distractors_give_no_event(kb_settings: Settings, text: str) -> None:
+    assert events(text + "\n\nThe rest of the article is about something else.",
+                  kb_settings) == []
+
+
+def test_event_ids_are_deterministic(kb_settings: Settings) -> None:
+    text = "Ivan Petrenko warned that Borduria could use nuclear weapons against NATO."
+    a = events(text, kb_settings)
+    b = events(text, kb_settings)
+    assert [e.event_id for e in a] == [e.event_id for e in b] and a
