@@ -53,6 +53,7 @@ LOCATIVE = re.compile(r"(?:\b(?:au|aux|en|dans|a|sur|vers|in|into|to|on|at|near|
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
 GENERIC_WEAPON = "nuclear weapons"
+SPECIFICITY = 1.5      # characters of distance a trigger's length is worth
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
@@ -272,7 +273,9 @@ class ArticleExtractor:
             return False
         refers = cues.has("signal_reference") or any(
             last.actor is not None and mn.entity.id == last.actor.id for mn in mentions)
-        return refers
+        # "X denounced a clear and grave escalation" right after the signal reacts to it
+        adjacent_reaction = cues.has("reaction") and idx - self.ctx.last_event_sentence == 1
+        return refers or adjacent_reaction
 
     # ---- speaker --------------------------------------------------------------------
     def find_speaker(self, doc: Any, tokens: list[Any], cues: Cues, sent: Sentence,
@@ -473,12 +476,14 @@ class ArticleExtractor:
 
     @staticmethod
     def _nearest(spans: list[tuple[int, int]],
-                 anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], int]:
+                 anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], float]:
+        """The trigger closest to a nuclear term; a longer (more specific) phrase counts as
+        closer: "special regime of combat duty" beats a bare "placed"."""
         best = spans[0]
-        best_d = 10**6
+        best_d = float(10**6)
         for s in spans:
             for a in anchors or [(0, 0)]:
-                d = max(0, max(a[0], s[0]) - min(a[1], s[1]))
+                d = max(0, max(a[0], s[0]) - min(a[1], s[1])) - SPECIFICITY * (s[1] - s[0])
                 if d < best_d:
                     best, best_d = s, d
         return best, best_d
