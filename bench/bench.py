@@ -38,12 +38,13 @@ def build_corpus(corpus: str, min_bytes: int, languages: tuple[str, ...]) -> lis
     return out
 
 
-def measure(mode: str, corpus: str, min_bytes: int, languages: tuple[str, ...]) -> dict:
+def measure(mode: str, corpus: str, min_bytes: int, languages: tuple[str, ...],
+            kb_dir: str | None) -> dict:
     from tocsin.nlp import get_resources, load_pipeline
     from tocsin.pipeline import process_article
     from tocsin.settings import Settings
 
-    s = Settings()
+    s = Settings(kb_dir=kb_dir)
     articles = build_corpus(corpus, min_bytes, languages)
     words = Counter()
     for a in articles:
@@ -73,17 +74,19 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ROOT / "examples" / "corpus"))
     ap.add_argument("--min-bytes", type=int, default=1_000_000)
     ap.add_argument("--languages", default="fr,en")
+    ap.add_argument("--kb-dir", help="a custom knowledge-base folder")
     ap.add_argument("--mode", choices=["tocsin", "spacy"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     langs = tuple(args.languages.split(","))
     if args.mode:
-        print(json.dumps(measure(args.mode, args.corpus, args.min_bytes, langs)))
+        print(json.dumps(measure(args.mode, args.corpus, args.min_bytes, langs, args.kb_dir)))
         return
     results = {}
     for mode in ("spacy", "tocsin"):
         proc = subprocess.run(
             [sys.executable, __file__, "--mode", mode, "--corpus", args.corpus,
-             "--min-bytes", str(args.min_bytes), "--languages", args.languages],
+             "--min-bytes", str(args.min_bytes), "--languages", args.languages,
+             *(["--kb-dir", args.kb_dir] if args.kb_dir else [])],
             capture_output=True, text=True, check=True)
         results[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
     print(f"corpus: {results['tocsin']['docs']} documents, {results['tocsin']['bytes']:,} bytes, "

@@ -22,7 +22,7 @@ def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     d = tmp_path_factory.mktemp("kb")
     for f in FIXTURES.iterdir():
         shutil.copy(f, d / f.name)
-    shutil.copy(PACKAGE_KB / "lexicon.yaml", d / "lexicon.yaml")
+    shutil.copytree(PACKAGE_KB / "lexicon", d / "lexicon")
     return Settings(kb_dir=str(d))
 
 

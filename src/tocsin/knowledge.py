@@ -224,21 +224,34 @@ def compile_patterns(patterns: list[str], where: str) -> re.Pattern[str]:
         raise KnowledgeBaseError(f"{where}: bad pattern: {exc}") from exc
 
 
-def load_lexicon(path: Path) -> tuple[int, dict[str, LanguageLexicon]]:
-    data = _read_yaml(path) or {}
+def load_language_lexicon(path: Path) -> tuple[int, LanguageLexicon]:
+    """One ``lexicon/<lang>.yaml`` file: cue lists, ``triggers`` and ``trigger_blockers``."""
+    spec = _read_yaml(path) or {}
+    lang = str(spec.get("language") or path.stem)
+    where = path.name
+    reserved = ("language", "version", "triggers", "trigger_blockers")
+    cues = {
+        name: compile_patterns(pats or [], f"{where}:{name}")
+        for name, pats in spec.items() if name not in reserved
+    }
+    triggers = {t: compile_patterns(p or [], f"{where}:triggers.{t}")
+                for t, p in (spec.get("triggers") or {}).items()}
+    blockers = {t: compile_patterns(p or [], f"{where}:trigger_blockers.{t}")
+                for t, p in (spec.get("trigger_blockers") or {}).items()}
+    return int(spec.get("version", 1)), LanguageLexicon(lang, cues, triggers, blockers)
+
+
+def load_lexicon(folder: Path) -> tuple[int, dict[str, LanguageLexicon]]:
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise KnowledgeBaseError(f"{folder}: no lexicon files (expected <language>.yaml)")
     out: dict[str, LanguageLexicon] = {}
-    for lang, spec in (data.get("languages") or {}).items():
-        where = f"{path.name}:{lang}"
-        cues = {
-            name: compile_patterns(pats or [], f"{where}.{name}")
-            for name, pats in spec.items() if name not in ("triggers", "trigger_blockers")
-        }
-        triggers = {t: compile_patterns(p or [], f"{where}.triggers.{t}")
-                    for t, p in (spec.get("triggers") or {}).items()}
-        blockers = {t: compile_patterns(p or [], f"{where}.trigger_blockers.{t}")
-                    for t, p in (spec.get("trigger_blockers") or {}).items()}
-        out[str(lang)] = LanguageLexicon(str(lang), cues, triggers, blockers)
-    return int(data.get("version", 1)), out
+    version = 0
+    for f in files:
+        v, lex = load_language_lexicon(f)
+        out[lex.language] = lex
+        version = max(version, v)
+    return version, out
 
 
 @lru_cache(maxsize=4)
@@ -248,7 +261,7 @@ def load_knowledge(kb_dir: Path = KB_DIR) -> Knowledge:
     actors = load_actors(kb_dir / "actors.yaml")
     weapons = load_weapons(kb_dir / "weapons.yaml")
     places = load_places(kb_dir / "places.yaml")
-    version, lexicons = load_lexicon(kb_dir / "lexicon.yaml")
+    version, lexicons = load_lexicon(kb_dir / "lexicon")
     by_id: dict[str, Actor] = {}
     for a in actors:
         if a.id in by_id:
