@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tocsin.clean import classify_boilerplate, clean, split_paragraphs

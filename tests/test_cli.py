@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tocsin.store import open_store
 
 from .conftest import EXAMPLES, shared_or_skip

@@ -103,6 +103,27 @@ def classify_boilerplate(paras: list[str]) -> list[str | None]:
     return reasons
 
 
+MIN_PARAGRAPH_LETTERS = 60   # shorter paragraphs take the document's language
+
+
+def _script(text: str) -> str:
+    cyr = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
+    lat = sum(1 for c in text if c.isascii() and c.isalpha())
+    return "cyrillic" if cyr > lat else "latin"
+
+
+def paragraph_language(text: str, doc_language: str) -> str:
+    """Language of one paragraph: a quote in another language keeps its own (a Ukrainian
+    article quoting Russian, a French one quoting English). Short paragraphs in the
+    document's script inherit the document language; identification is costly and unsure
+    on a few words."""
+    letters = sum(1 for c in text if c.isalpha())
+    same_script = _script(text) == ("cyrillic" if doc_language in ("uk", "ru") else "latin")
+    if same_script and letters < MIN_PARAGRAPH_LETTERS:
+        return doc_language
+    return detect(text) or doc_language
+
+
 def _html_main_text(raw: RawDocument) -> tuple[str, str | None, str | None] | str:
     """(text, title, date) of the main content, or a skip reason."""
     import trafilatura  # imported lazily: costly, and only HTML needs it
@@ -153,7 +174,8 @@ def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
     if kind == "html" and lines and title and fold(lines[0].text).strip() == fold(title).strip():
         reasons[0] = "title"   # the page headline repeated at the top of the main text
     paragraphs = tuple(
-        Paragraph(ln.start, ln.end, language, boilerplate=r is not None, reason=r)
+        Paragraph(ln.start, ln.end, paragraph_language(ln.text, language),
+                  boilerplate=r is not None, reason=r)
         for ln, r in zip(lines, reasons, strict=True)
     )
     return Article(doc=raw.doc, content_id=raw.content_id, text=text, language=language,

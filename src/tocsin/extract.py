@@ -27,7 +27,7 @@ from typing import Any
 
 from .dates import DateMention, document_years, find_dates
 from .gazetteer import Match, Ref
-from .knowledge import Actor, Knowledge, LanguageLexicon
+from .knowledge import Knowledge, LanguageLexicon
 from .model import Article, Attribution, Entity, Event, EventDate, Sentence
 from .nlp import Resources
 from .textutil import fold
@@ -35,21 +35,6 @@ from .textutil import fold
 PHYSICAL = ("test", "exercise", "readiness", "deployment", "arms_control", "doctrine")
 SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
-PRONOUNS = {"il", "elle", "ils", "elles", "he", "she", "they", "celui-ci", "ce dernier",
-            "lui", "him", "her"}
-ORG_HEADS = {"ministere", "gouvernement", "diplomatie", "presidence", "parlement", "armee",
-             "administration", "chancellerie", "ministry", "government", "diplomacy",
-             "presidency", "parliament", "army", "administration", "department", "office",
-             "cabinet", "executif", "executive", "kremlin", "elysee"}
-ROLE_HEADS = {"chef", "ministre", "secretaire", "president", "porte-parole", "directeur",
-              "dirigeant", "head", "minister", "secretary", "president", "spokesman",
-              "spokeswoman", "spokesperson", "chief", "director", "leader", "commandant",
-              "commander"}
-GROUP_NOUNS = re.compile(fold(
-    r"\b(?:troupes?|militaires|soldats|forces|armee|equipages?|unites?|pilotes?|"
-    r"troops|military|soldiers|forces|army|crews?|units?|pilots?|servicemen)\b"))
-LOCATIVE = re.compile(r"(?:\b(?:au|aux|en|dans|a|sur|vers|in|into|to|on|at|near|inside)\s+"
-                      r"(?:le |la |l'|les |the )?)$")
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
 GENERIC_WEAPON = "nuclear weapons"
@@ -128,6 +113,7 @@ class ArticleExtractor:
         self.article = article
         self.res = res
         self.kb: Knowledge = res.kb
+        self.lang = article.language           # of the sentence being read (paragraphs differ)
         self.lex = res.kb.lexicons[article.language]
         self.text = article.text
         self.ctx = Context()
@@ -146,6 +132,15 @@ class ArticleExtractor:
         if history is None or not history.search(opening):
             return False
         return all(y < HISTORY_BEFORE for _, y in self.years)
+
+    def is_word(self, cue: str, text: str) -> bool:
+        """Does ``text`` (a word or phrase) fully match one of the lexicon's ``cue`` words?"""
+        pat = self.lex.cue(cue)
+        return bool(pat and pat.fullmatch(fold(text).strip()))
+
+    def has_word(self, cue: str, text: str) -> bool:
+        pat = self.lex.cue(cue)
+        return bool(pat and pat.search(fold(text)))
 
     # ---- entities -------------------------------------------------------------------
     def mention_from_match(self, m: Match) -> Mention | None:
@@ -200,6 +195,8 @@ class ArticleExtractor:
         for i, (sent, matches) in enumerate(zip(sentences, sent_matches, strict=True)):
             doc = docs.get(sent.paragraph)
             mentions = [mn for m in matches if (mn := self.mention_from_match(m))]
+            self.lang = self.article.paragraphs[sent.paragraph].language or self.article.language
+            self.lex = self.kb.lexicons[self.lang]
             if doc is not None:
                 ev = self.sentence_event(i, sent, doc, matches, mentions, all_assessors)
                 if ev is not None:
@@ -297,6 +294,8 @@ class ArticleExtractor:
                 return after[0], cue_text
         # Belief verbs ("ISW is convinced that") introduce a speaker as speech verbs do.
         speech_spans = cues.hits.get("speech", []) + cues.hits.get("belief", [])
+        if not doc.has_annotation("DEP"):
+            return self.speaker_by_order(speech_spans, cues, sent, mentions)
         for t in tokens:
             tstart = t.idx + off - s0
             if t.pos_ not in ("VERB", "AUX") or not any(
@@ -339,6 +338,49 @@ class ArticleExtractor:
                 break
         return []
 
+    def speaker_by_order(self, speech_spans: list[tuple[int, int]], cues: Cues, sent: Sentence,
+                         mentions: list[Mention]) -> tuple[Mention | None, str | None]:
+        """Without a parser (Ukrainian): the entity closest before the speech verb in its
+        clause, else the one right after it ("— заявив Шойгу"), else a pronoun's referent."""
+        s0 = sent.start
+        for a, b in speech_spans:
+            clause_start = self.clause_start(cues.folded, a)
+            before = [mn for mn in mentions if s0 + clause_start <= mn.start and mn.end <= s0 + a
+                      and mn.kind != "adjective"]
+            if before:
+                persons = [mn for mn in before if mn.kind in ("person", "title")]
+                return (persons or before)[-1], self.text[s0 + a : s0 + b]
+            after = [mn for mn in mentions if s0 + b <= mn.start <= s0 + b + 25
+                     and mn.kind != "adjective"]
+            if after:
+                return after[0], self.text[s0 + a : s0 + b]
+            if self.has_word("pronoun", cues.folded[max(clause_start, a - 15) : a]) \
+                    and self.ctx.persons:
+                return self.ctx.persons[-1], self.text[s0 + a : s0 + b]
+        return None, None
+
+    def clause_start(self, folded: str, pos: int) -> int:
+        """Start of the clause holding ``pos``: after the last complementiser or colon."""
+        pat = self.lex.cue("clause_break")
+        found = [m.end() for m in pat.finditer(folded, 0, pos)] if pat else []
+        return found[-1] if found else 0
+
+    def doer_by_order(self, span: tuple[int, int], sent: Sentence,
+                      mentions: list[Mention]) -> Mention | None:
+        """Without a parser: the state, body or group named last before the trigger, in the
+        trigger's clause."""
+        folded = fold(self.text[sent.start : sent.end])
+        start = sent.start + self.clause_start(folded, span[0])
+        before = [mn for mn in mentions if start <= mn.start and mn.end <= sent.start + span[0]]
+        for mn in reversed(before):
+            if mn.kind != "adjective":
+                return mn
+            tail = folded[mn.end - sent.start : mn.end - sent.start + 25]
+            head = folded[max(0, mn.start - sent.start - 25) : mn.start - sent.start]
+            if self.has_word("group_noun", tail) or self.has_word("group_noun", head):
+                return Mention(mn.start, mn.end, mn.entity, "group")
+        return None
+
     @staticmethod
     def postposed_speaker(verb: Any) -> Any | None:
         """'« ... », a déclaré Litvinenko': the parser often takes the speaker after the
@@ -367,14 +409,14 @@ class ArticleExtractor:
             if person is not None:
                 return Mention(person.start, person.end, Entity(
                     person.entity.name, inside[0].entity.country if inside else None), "person")
-            if inside and (word in ORG_HEADS or fold(head.lemma_) in ORG_HEADS
-                           or GROUP_NOUNS.search(word)):
+            if inside and (self.is_word("org_head", word) or self.is_word("org_head", head.lemma_)
+                           or self.is_word("group_noun", word)):
                 # "le ministère français des Affaires étrangères": the state speaks
                 return whole(inside[0], "state_body")
         if not inside:
-            if word in PRONOUNS or head.pos_ == "PRON":
+            if self.is_word("pronoun", word) or head.pos_ == "PRON":
                 return whole(self.ctx.persons[-1]) if self.ctx.persons else None
-            if re.search(r"\b(?:analystes?|analysts?|experts?)\b", np_folded):
+            if self.has_word("assessor_group", np_folded):
                 found = self.nearest_assessor(left, all_assessors)
                 return whole(found) if found else None
             return self.unknown_person(head, off)
@@ -384,7 +426,7 @@ class ArticleExtractor:
         orgs = [mn for mn in inside if mn.kind not in ("country", "adjective")]
         if orgs:
             org = orgs[0]
-            if word in ROLE_HEADS or fold(head.lemma_) in ROLE_HEADS:
+            if self.is_word("role_head", word) or self.is_word("role_head", head.lemma_):
                 holder = self.role_holder(org)
                 if holder is not None:
                     return whole(holder)
@@ -394,7 +436,7 @@ class ArticleExtractor:
         on_head = [mn for mn in inside if _overlaps((mn.start, mn.end), head_span)]
         if on_head:
             return whole(on_head[0], "country")
-        if GROUP_NOUNS.search(word) or GROUP_NOUNS.search(fold(head.lemma_)):
+        if self.is_word("group_noun", word) or self.is_word("group_noun", head.lemma_):
             return whole(inside[0], "group")
         return None
 
@@ -496,6 +538,8 @@ class ArticleExtractor:
         the nearest governing verb that has one."""
         if span is None:
             return None
+        if not tokens or not tokens[0].doc.has_annotation("DEP"):
+            return self.doer_by_order(span, sent, mentions)
         tpos = sent.start + span[0]
         tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
         for _ in range(6):
@@ -594,7 +638,7 @@ class ArticleExtractor:
             sentence=stext, actor=actor.entity if actor else None,
             target=target.entity if target else None, weapon=weapon, location=location,
             date=when, modality=modality, attribution=attribution, quote=quote,
-            confidence=max(0.05, min(0.95, confidence)), language=self.article.language,
+            confidence=max(0.05, min(0.95, confidence)), language=self.lang,
             trigger=trig_text,
         )
 
@@ -626,8 +670,9 @@ class ArticleExtractor:
                 continue
             if actor is not None and _overlaps((m.start, m.end), (actor.start, actor.end)):
                 continue
-            before = fold(self.text[max(sent.start, m.start - 12) : m.start])
-            if LOCATIVE.search(before):
+            before = fold(self.text[max(sent.start, m.start - 16) : m.start])
+            locative = self.lex.cue("locative")
+            if locative is not None and locative.search(before):
                 return Entity(self.kb.country_name(ref.id) or ref.id, ref.id, ref.id)
         return None
 
@@ -647,7 +692,7 @@ class ArticleExtractor:
 
     def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None) -> EventDate | None:
         found: list[DateMention] = find_dates(
-            self.text, sent.start, sent.end, self.article.language, self.ref_date, self.years,
+            self.text, sent.start, sent.end, self.lang, self.ref_date, self.years,
             self.lex.cue("deadline"))
         found = [d for d in found if not d.deadline]
         if not found:

@@ -94,9 +94,7 @@ def _implausibility(text: str) -> int:
         cyr = sum(1 for c in w if "\u0400" <= c <= "\u04ff")
         lat = sum(1 for c in w if c.isalpha() and c < "\u0250")
         accented = sum(1 for c in w if "\u00c0" <= c < "\u0250")
-        if cyr and lat:
-            bad += 1
-        elif lat >= 3 and accented * 2 > lat:
+        if cyr and lat or lat >= 3 and accented * 2 > lat:
             bad += 1
     bad += sum(1 for c in text if "\u0250" <= c < "\u0400" or "\u0500" <= c < "\u2000")
     return bad

@@ -3,28 +3,52 @@ process and keyed by the settings, so that workers given the same settings agree
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 from .gazetteer import Gazetteer, build_gazetteer
-from pathlib import Path
-
 from .knowledge import KB_DIR, Knowledge, load_knowledge
 from .settings import Settings
 
 
 @dataclass(frozen=True)
 class Resources:
+    """Models and knowledge of one process. Pipelines load on first use of a language."""
+
     settings: Settings
     kb: Knowledge
     gazetteer: Gazetteer
-    pipelines: dict[str, Any]      # language -> full spaCy pipeline (+ sentencizer)
-    splitters: dict[str, Any]      # language -> tokenizer + sentencizer only (cheap)
+    _pipelines: dict[str, Any] = field(default_factory=dict)
+    _splitters: dict[str, Any] = field(default_factory=dict)
+
+    def pipeline(self, language: str) -> Any:
+        if language not in self._pipelines:
+            model = self.settings.model_for(language)
+            if model is None or language not in self.kb.lexicons:
+                raise ConfigError(f"language '{language}' has no model or lexicon configured")
+            self._pipelines[language] = load_pipeline(model)
+        return self._pipelines[language]
+
+    def splitter(self, language: str) -> Any:
+        if language not in self._splitters:
+            self._splitters[language] = load_splitter(language)
+        return self._splitters[language]
 
 
 def load_pipeline(model: str) -> Any:
+    """A spaCy model by package name, or one of Tocsin's own pipelines ("tocsin:uk",
+    "tocsin:ru"). Every pipeline returns spaCy Docs whose offsets index the input text."""
+    if model == "tocsin:uk":
+        from .slavic import UkrainianPipeline
+
+        return UkrainianPipeline()
+    if model == "tocsin:ru":
+        from .slavic import RussianPipeline
+
+        return RussianPipeline()
     import spacy
 
     try:
@@ -40,6 +64,7 @@ def load_pipeline(model: str) -> Any:
 
 
 def load_splitter(language: str) -> Any:
+    """Tokenizer + rule-based sentencizer only: sentences for paragraphs not parsed."""
     import spacy
 
     nlp = spacy.blank(language)
@@ -50,13 +75,4 @@ def load_splitter(language: str) -> Any:
 @lru_cache(maxsize=4)
 def get_resources(settings: Settings) -> Resources:
     kb = load_knowledge(Path(settings.kb_dir) if settings.kb_dir else KB_DIR)
-    pipelines = {}
-    splitters = {}
-    for lang in settings.languages:
-        model = settings.model_for(lang)
-        if model is None:
-            raise ConfigError(f"no spaCy model configured for language '{lang}'")
-        pipelines[lang] = load_pipeline(model)
-        splitters[lang] = load_splitter(lang)
-    return Resources(settings, kb, build_gazetteer(kb, settings.fuzzy_threshold), pipelines,
-                     splitters)
+    return Resources(settings, kb, build_gazetteer(kb, settings.fuzzy_threshold))

