@@ -89,10 +89,9 @@ def find_cues(folded: str, lex: LanguageLexicon) -> Cues:
             hits[name] = spans
     for name, pat in lex.triggers.items():
         spans = [(m.start(), m.end()) for m in pat.finditer(folded)]
-        blocker = lex.trigger_blockers.get(name)
-        if blocker is not None:
-            blocked = [(m.start(), m.end()) for m in blocker.finditer(folded)]
-            spans = [s for s in spans if not any(b[0] <= s[0] < b[1] for b in blocked)]
+        blocked = [(m.start(), m.end()) for b in lex.trigger_blockers.get(name, ())
+                   for m in b.finditer(folded)]
+        spans = [s for s in spans if not any(b[0] <= s[0] < b[1] for b in blocked)]
         if spans:
             hits["trigger:" + name] = spans
     return Cues(folded, hits)
@@ -118,7 +117,12 @@ class ArticleExtractor:
         self.text = article.text
         self.ctx = Context()
         self.years = document_years(article.text)
-        self.ref_date: date | None = article.published
+        # Who held a role "then": the publication date, else the end of the latest year the
+        # article mentions (a 2023 story about "the defence minister" means Shoigu).
+        recent = [y for _, y in self.years if y >= HISTORY_BEFORE]
+        self.ref_date: date | None = article.published or (
+            date(max(recent), 12, 31) if recent else None)
+        self.date_base: date | None = article.published
         self.historical = self.is_historical()
 
     def is_historical(self) -> bool:
@@ -131,7 +135,7 @@ class ArticleExtractor:
         history = self.lex.cue("history")
         if history is None or not history.search(opening):
             return False
-        return all(y < HISTORY_BEFORE for _, y in self.years)
+        return bool(self.years) and all(y < HISTORY_BEFORE for _, y in self.years)
 
     def is_word(self, cue: str, text: str) -> bool:
         """Does ``text`` (a word or phrase) fully match one of the lexicon's ``cue`` words?"""
@@ -147,7 +151,32 @@ class ArticleExtractor:
         ref = m.first("actor", "country", "adjective", "title")
         if ref is None:
             return None
+        if ref.kind == "title":
+            return self.resolve_title(m)
         return self.mention_from_ref(ref, m.start, m.end)
+
+    def resolve_title(self, m: Match) -> Mention | None:
+        """'le ministre russe de la Défense' -> who held that role: someone the article
+        already named, else the holder at the reference date; unknown otherwise."""
+        holders: list[Actor] = []
+        for ref in m.refs:
+            if ref.kind != "title":
+                continue
+            actor_id, _, idx = ref.id.partition("#")
+            a = self.kb.actor(actor_id)
+            if a is not None:
+                holders.append(a)
+                if a.roles[int(idx)].held_on(self.ref_date) and self.ref_date is not None:
+                    holders.insert(0, holders.pop())
+        named = {mn.entity.id for mn in self.ctx.persons}
+        chosen = next((a for a in holders if a.id in named), None)
+        if chosen is None and self.ref_date is not None:
+            chosen = next((a for a in holders if any(
+                r.held_on(self.ref_date) for r in a.roles)), None)
+        if chosen is None:
+            return None
+        return Mention(m.start, m.end, Entity(chosen.name, chosen.country, chosen.id), "title",
+                       chosen.source_kind)
 
     def mention_from_ref(self, ref: Ref, start: int, end: int) -> Mention | None:
         if ref.kind == "actor":
@@ -161,12 +190,6 @@ class ArticleExtractor:
         if ref.kind == "adjective":
             name = self.kb.country_name(ref.id) or ref.id
             return Mention(start, end, Entity(name, ref.id, ref.id), "adjective")
-        if ref.kind == "title":
-            actor_id, _, idx = ref.id.partition("#")
-            a = self.kb.actor(actor_id)
-            if a is None or not a.roles[int(idx)].held_on(self.ref_date):
-                return None
-            return Mention(start, end, Entity(a.name, a.country, a.id), "title", a.source_kind)
         return None
 
     def remember(self, mentions: list[Mention]) -> None:
@@ -221,7 +244,8 @@ class ArticleExtractor:
         years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", stext)]
         if years and max(years) < HISTORY_BEFORE:
             return None   # "in 1962, Moscow ..." is history, not a signal
-        inherited = self.inherits_context(idx, cues, mentions)
+        inherited = not nuclear_words and not capable and \
+            self.inherits_context(idx, cues, mentions)
         if not nuclear_words and not capable and not inherited:
             return None
         if weapons and not capable and not nuclear_words:
@@ -692,7 +716,7 @@ class ArticleExtractor:
 
     def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None) -> EventDate | None:
         found: list[DateMention] = find_dates(
-            self.text, sent.start, sent.end, self.lang, self.ref_date, self.years,
+            self.text, sent.start, sent.end, self.lang, self.date_base, self.years,
             self.lex.cue("deadline"))
         found = [d for d in found if not d.deadline]
         if not found:

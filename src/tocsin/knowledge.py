@@ -84,7 +84,7 @@ class LanguageLexicon:
     language: str
     cues: dict[str, re.Pattern[str]]
     triggers: dict[str, re.Pattern[str]]
-    trigger_blockers: dict[str, re.Pattern[str]]
+    trigger_blockers: dict[str, tuple[re.Pattern[str], ...]]  # one pattern each: they overlap
 
     def cue(self, name: str) -> re.Pattern[str] | None:
         return self.cues.get(name)
@@ -236,7 +236,7 @@ def load_language_lexicon(path: Path) -> tuple[int, LanguageLexicon]:
     }
     triggers = {t: compile_patterns(p or [], f"{where}:triggers.{t}")
                 for t, p in (spec.get("triggers") or {}).items()}
-    blockers = {t: compile_patterns(p or [], f"{where}:trigger_blockers.{t}")
+    blockers = {t: tuple(compile_patterns([x], f"{where}:trigger_blockers.{t}") for x in p or [])
                 for t, p in (spec.get("trigger_blockers") or {}).items()}
     return int(spec.get("version", 1)), LanguageLexicon(lang, cues, triggers, blockers)
 
