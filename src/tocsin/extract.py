@@ -39,6 +39,8 @@ QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
 GENERIC_WEAPON = "nuclear weapons"
 SPECIFICITY = 1.5      # characters of distance a trigger's length is worth
+INHERIT_WINDOW = 4     # sentences a reaction may lie after the signal it refers to
+MODIFIER_PENALTY = 60.0
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
@@ -116,6 +118,8 @@ class ArticleExtractor:
         self.lex = res.kb.lexicons[article.language]
         self.text = article.text
         self.ctx = Context()
+        self._mentions: list[Mention] = []            # of the sentence being read
+        self._modifiers: list[tuple[int, int]] = []
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
         # article mentions (a 2023 story about "the defence minister" means Shoigu).
@@ -259,6 +263,8 @@ class ArticleExtractor:
         def doer_of(span: tuple[int, int] | None) -> Mention | None:
             return self.doer_of(span, sent, tokens, off, mentions, all_assessors)
 
+        self._mentions = mentions
+        self._modifiers = self.modifier_spans(tokens, sent, off)
         etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, inherited,
                                           doer_of)
         if etype is None:
@@ -270,7 +276,7 @@ class ArticleExtractor:
             actor = None
         if actor is None and not mentions and not capable:
             return None   # no state, body or weapon system anywhere: a metaphor, not a signal
-        modality = self.modality(cues, self.modifier_spans(tokens, sent, off), trigger)
+        modality = self.modality(cues, self._modifiers, trigger)
         return self.build_event(etype, trigger, sent, stext, cues, matches, mentions, actor,
                                 speaker, speech_cue, modality, bool(nuclear_words), inherited)
 
@@ -287,16 +293,26 @@ class ArticleExtractor:
         return out
 
     def inherits_context(self, idx: int, cues: Cues, mentions: list[Mention]) -> bool:
+        """Does a sentence without a nuclear word continue the signal of a sentence just
+        before? Reactions and judgments that refer back to it, and further steps of the same
+        kind of event ("the law was signed on 2 November")."""
         last = self.ctx.last_event
-        if last is None or idx - self.ctx.last_event_sentence > 2:
+        if last is None:
             return False
-        if not (cues.has("reaction") or cues.has("assessment") or cues.has("belief")):
-            return False
-        refers = cues.has("signal_reference") or any(
-            last.actor is not None and mn.entity.id == last.actor.id for mn in mentions)
-        # "X denounced a clear and grave escalation" right after the signal reacts to it
-        adjacent_reaction = cues.has("reaction") and idx - self.ctx.last_event_sentence == 1
-        return refers or adjacent_reaction
+        gap = idx - self.ctx.last_event_sentence
+        names_actor = any(last.actor is not None and mn.entity.id == last.actor.id
+                          for mn in mentions)
+        if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL:
+            return True
+        if cues.has("reaction") and (gap == 1 or (gap <= INHERIT_WINDOW and (
+                cues.has("signal_reference") or names_actor))):
+            return True
+        judging = cues.has("assessment") or cues.has("belief")
+        assessor_named = any(mn.source_kind in ("intelligence", "analyst") for mn in mentions)
+        # naming the author of a signal (not of an earlier judgment) refers back to it
+        names_signaller = names_actor and last.type not in ("assessment", "reaction")
+        return gap <= 2 and (judging or assessor_named) and (
+            cues.has("signal_reference") or names_signaller)
 
     # ---- speaker --------------------------------------------------------------------
     def find_speaker(self, doc: Any, tokens: list[Any], cues: Cues, sent: Sentence,
@@ -499,14 +515,24 @@ class ArticleExtractor:
         anchors = nuclear_words + [(m.start, m.end) for m, _ in capable]
         found = {k.split(":", 1)[1]: v for k, v in cues.hits.items() if k.startswith("trigger:")}
         if not nuclear_words:
-            found = {k: v for k, v in found.items() if k in WEAPON_ONLY_TYPES}
+            keep = set(WEAPON_ONLY_TYPES) if capable else set()
+            if inherited and self.ctx.last_event is not None:
+                keep.add(self.ctx.last_event.type)
+            found = {k: v for k, v in found.items() if k in keep}
         assessor = speaker is not None and speaker.source_kind in ("intelligence", "analyst") \
             and speaker.kind != "media"
         characterising = cues.has("assessment")
         believing = cues.has("belief")
-        reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited)
+        other_party = speaker is not None and any(
+            mn.entity.country and mn.entity.country != speaker.entity.country
+            and not _overlaps((mn.start, mn.end), (speaker.start, speaker.end))
+            for mn in self._mentions)
+        # A reaction answers an actual signal: one referred to, the one just before, or a
+        # party named -- but "outrage at the possibility that X might use" is a judgment.
+        reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited
+                                             or (other_party and "threat" not in found))
         physical = sorted(((t, *self._nearest(found[t], anchors)) for t in PHYSICAL
-                           if t in found), key=lambda x: x[2])
+                           if t in found), key=lambda x: x[2] + self._modifier_penalty(x[1]))
         threat = self._nearest(found["threat"], anchors) if "threat" in found else None
         judgment = cues.first("assessment") or cues.first("belief") or (0, 0)
         main = physical[0][1] if physical else threat[0] if threat else None
@@ -514,7 +540,9 @@ class ArticleExtractor:
         other_side = (speaker is not None and doer is not None and doer.entity.country
                       and speaker.entity.country and doer.entity.country != speaker.entity.country
                       and not _overlaps((doer.start, doer.end), (speaker.start, speaker.end)))
-        if reacting and speaker is not None and not assessor:
+        if reacting and speaker is not None and not assessor and (
+                other_side or not (physical or threat) or inherited):
+            # one side answering another's signal (not a side describing its own move)
             return "reaction", cues.first("reaction")
         if assessor:
             if physical and not (characterising or believing or cues.has("hedge")):
@@ -524,7 +552,12 @@ class ArticleExtractor:
             return "assessment", judgment      # the writer (or a report) characterises a signal
         if other_side and (characterising or believing or (threat and not physical)):
             return "assessment", judgment      # one side judging the other's signal
+        if characterising and not physical and not threat and speaker is not None:
+            return "assessment", judgment
         if inherited and not nuclear_words and not capable:
+            last = self.ctx.last_event
+            if last is not None and last.type in found and last.type in PHYSICAL:
+                return last.type, found[last.type][0]   # the same story goes on
             if speaker is None:
                 return None, None
             return ("reaction", cues.first("reaction")) if cues.has("reaction") else \
@@ -539,6 +572,11 @@ class ArticleExtractor:
         if believing and speaker is not None:
             return "assessment", judgment
         return None, None
+
+    def _modifier_penalty(self, span: tuple[int, int]) -> float:
+        """'les systèmes déjà livrés': a participle describing a noun is background, not the
+        event the sentence reports."""
+        return MODIFIER_PENALTY if any(_overlaps(span, m) for m in self._modifiers) else 0.0
 
     @staticmethod
     def _nearest(spans: list[tuple[int, int]],
@@ -602,7 +640,8 @@ class ArticleExtractor:
         """Sentence-relative spans of adjectives/participles that modify a noun: "the planned
         counter-offensive" does not make the sentence's own statement planned."""
         return [(t.idx + off - sent.start, t.idx + off - sent.start + len(t)) for t in tokens
-                if t.dep_ in ("amod", "acl") and t.pos_ in ("ADJ", "VERB")]
+                if t.dep_ in ("amod", "acl") and (
+                    t.pos_ == "ADJ" or "Part" in t.morph.get("VerbForm") or t.tag_ == "VBN")]
 
     def modality(self, cues: Cues, modifiers: list[tuple[int, int]] | None = None,
                  trigger: tuple[int, int] | None = None) -> str:

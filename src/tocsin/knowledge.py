@@ -111,7 +111,8 @@ class Knowledge:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 5x faster
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     except FileNotFoundError as exc:
         raise KnowledgeBaseError(f"{path}: missing knowledge file (reinstall tocsin)") from exc
     except yaml.YAMLError as exc:

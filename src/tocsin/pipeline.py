@@ -30,7 +30,7 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
     """Parse candidate paragraphs (and the one after each, for reactions that refer back)
     with the pipeline of each paragraph's own language; split every body paragraph of a
     supported language into sentences. Offsets stay absolute."""
-    langs = res.settings.languages
+    langs = [lang for lang in res.settings.languages if lang in res.kb.lexicons]
     body = [(i, p) for i, p in enumerate(article.paragraphs)
             if not p.boilerplate and (p.language or article.language) in langs]
     texts = [article.text[p.start : p.end] for _, p in body]
@@ -60,13 +60,13 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
 
 
 def process_article(article: Article, settings: Settings) -> DocumentResult:
-    if article.language not in settings.languages:
+    res = get_resources(settings)
+    if article.language not in settings.languages or article.language not in res.kb.lexicons:
         return DocumentResult(
             article.doc, article.content_id, None,
             skipped=Skipped("language", f"unsupported language '{article.language}' "
                             f"(supported: {', '.join(settings.languages)})", article.doc,
                             article.content_id))
-    res = get_resources(settings)
     docs, sentences = parse_article(article, res)
     events = extract_events(article, docs, sentences, res)
     events = [e for e in events if e.confidence >= settings.min_confidence]
