@@ -35,10 +35,11 @@ from .textutil import fold
 PHYSICAL = ("test", "exercise", "readiness", "deployment", "arms_control", "doctrine")
 SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
+WORD = re.compile(r"\w+")
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
 GENERIC_WEAPON = "nuclear weapons"
-SPECIFICITY = 1.5      # characters of distance a trigger's length is worth
+SPECIFICITY = 8.0      # characters of distance each extra word of a trigger is worth
 INHERIT_WINDOW = 4     # sentences a reaction may lie after the signal it refers to
 MODIFIER_PENALTY = 60.0
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
@@ -246,7 +247,7 @@ class ArticleExtractor:
         if self.historical or (cues.has("history") and not cues.has("speech")):
             return None
         years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", stext)]
-        if years and max(years) < HISTORY_BEFORE:
+        if years and max(years) < HISTORY_BEFORE and not cues.has("speech"):
             return None   # "in 1962, Moscow ..." is history, not a signal
         inherited = not nuclear_words and not capable and \
             self.inherits_context(idx, cues, mentions)
@@ -523,23 +524,28 @@ class ArticleExtractor:
             and speaker.kind != "media"
         characterising = cues.has("assessment")
         believing = cues.has("belief")
+        physical = sorted(((t, *self._nearest(found[t], anchors, cues.folded)) for t in PHYSICAL
+                           if t in found), key=lambda x: x[2] + self._modifier_penalty(x[1]))
+        threat = self._nearest(found["threat"], anchors, cues.folded) if "threat" in found \
+            else None
+        judgment = cues.first("assessment") or cues.first("belief") or (0, 0)
+        main = physical[0][1] if physical else threat[0] if threat else None
+        doer = doer_of(main) if main is not None else None
         other_party = speaker is not None and any(
             mn.entity.country and mn.entity.country != speaker.entity.country
             and not _overlaps((mn.start, mn.end), (speaker.start, speaker.end))
             for mn in self._mentions)
+        if doer is not None and speaker is not None:
+            other_side = bool(doer.entity.country and speaker.entity.country
+                              and doer.entity.country != speaker.entity.country
+                              and not _overlaps((doer.start, doer.end),
+                                                (speaker.start, speaker.end)))
+        else:
+            other_side = other_party   # no doer found: the speaker names another party
         # A reaction answers an actual signal: one referred to, the one just before, or a
         # party named -- but "outrage at the possibility that X might use" is a judgment.
         reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited
                                              or (other_party and "threat" not in found))
-        physical = sorted(((t, *self._nearest(found[t], anchors)) for t in PHYSICAL
-                           if t in found), key=lambda x: x[2] + self._modifier_penalty(x[1]))
-        threat = self._nearest(found["threat"], anchors) if "threat" in found else None
-        judgment = cues.first("assessment") or cues.first("belief") or (0, 0)
-        main = physical[0][1] if physical else threat[0] if threat else None
-        doer = doer_of(main) if main is not None else None
-        other_side = (speaker is not None and doer is not None and doer.entity.country
-                      and speaker.entity.country and doer.entity.country != speaker.entity.country
-                      and not _overlaps((doer.start, doer.end), (speaker.start, speaker.end)))
         if reacting and speaker is not None and not assessor and (
                 other_side or not (physical or threat) or inherited):
             # one side answering another's signal (not a side describing its own move)
@@ -559,7 +565,8 @@ class ArticleExtractor:
             if last is not None and last.type in found and last.type in PHYSICAL:
                 return last.type, found[last.type][0]   # the same story goes on
             if speaker is None:
-                return None, None
+                # "Defence analysts said the move was symbolic": an unnamed assessor
+                return ("assessment", judgment) if cues.has("assessor_group") else (None, None)
             return ("reaction", cues.first("reaction")) if cues.has("reaction") else \
                 ("assessment", judgment)
         if physical:
@@ -579,15 +586,16 @@ class ArticleExtractor:
         return MODIFIER_PENALTY if any(_overlaps(span, m) for m in self._modifiers) else 0.0
 
     @staticmethod
-    def _nearest(spans: list[tuple[int, int]],
-                 anchors: list[tuple[int, int]]) -> tuple[tuple[int, int], float]:
+    def _nearest(spans: list[tuple[int, int]], anchors: list[tuple[int, int]],
+                 stext: str = "") -> tuple[tuple[int, int], float]:
         """The trigger closest to a nuclear term; a longer (more specific) phrase counts as
-        closer: "special regime of combat duty" beats a bare "placed"."""
+        closer: "special regime of combat duty" beats a bare "placed" (per extra word)."""
         best = spans[0]
         best_d = float(10**6)
         for s in spans:
             for a in anchors or [(0, 0)]:
-                d = max(0, max(a[0], s[0]) - min(a[1], s[1])) - SPECIFICITY * (s[1] - s[0])
+                words = len(WORD.findall(stext[s[0] : s[1]])) if stext else 1
+                d = max(0, max(a[0], s[0]) - min(a[1], s[1])) - SPECIFICITY * (words - 1)
                 if d < best_d:
                     best, best_d = s, d
         return best, best_d
