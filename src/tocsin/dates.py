@@ -1,65 +1,118 @@
 """Date expressions: regex candidates per language, resolved with dateparser against the
-publication date (or explicit years in the document), precision kept, never invented."""
+publication date (or explicit years in the document), precision kept, never invented.
+
+Three kinds of expression:
+* absolute ("le 4 avril 2023", "March 25", "25 марта 2023 года", "в лютому") — the year comes
+  from the expression, else the publication date, else the nearest explicit year in the text;
+* deictic ("hier", "on Tuesday", "вчора", "в понедельник") — need the publication date;
+* anaphoric ("le même jour", "three days later", "наступного дня") — relative to the date the
+  article mentioned just before; resolved by the caller with :func:`shift`.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import dateparser
 
 from .model import EventDate
-from .textutil import fold
+from .textutil import fold, fold_pattern
 
-MONTHS = {
-    "fr": "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre",
-    "en": "january|february|march|april|may|june|july|august|september|october|november|december"
-          "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec",
+# Month and weekday names, folded (accents stripped, й->и), in the forms texts use.
+MONTHS: dict[str, list[tuple[str, int]]] = {
+    "fr": [(m, i + 1) for i, m in enumerate(
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
+        "decembre".split())],
+    "en": [(m, i + 1) for i, ms in enumerate(
+        ["january jan", "february feb", "march mar", "april apr", "may", "june jun",
+         "july jul", "august aug", "september sept sep", "october oct", "november nov",
+         "december dec"]) for m in ms.split()],
+    "uk": [(fold(m), i + 1) for i, ms in enumerate(
+        ["січня січень січні", "лютого лютий лютому", "березня березень березні",
+         "квітня квітень квітні", "травня травень травні", "червня червень червні",
+         "липня липень липні", "серпня серпень серпні", "вересня вересень вересні",
+         "жовтня жовтень жовтні", "листопада листопад листопаді", "грудня грудень грудні"])
+        for m in ms.split()],
+    "ru": [(fold(m), i + 1) for i, ms in enumerate(
+        ["января январь январе", "февраля февраль феврале", "марта март марте",
+         "апреля апрель апреле", "мая май мае", "июня июнь июне", "июля июль июле",
+         "августа август августе", "сентября сентябрь сентябре", "октября октябрь октябре",
+         "ноября ноябрь ноябре", "декабря декабрь декабре"]) for m in ms.split()],
 }
-WEEKDAYS = {
-    "fr": "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche",
-    "en": "monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+WEEKDAYS: dict[str, list[tuple[str, int]]] = {
+    "fr": [(d, i) for i, d in enumerate(
+        "lundi mardi mercredi jeudi vendredi samedi dimanche".split())],
+    "en": [(d, i) for i, d in enumerate(
+        "monday tuesday wednesday thursday friday saturday sunday".split())],
+    "uk": [(fold(d), i) for i, ds in enumerate(
+        ["понеділок понеділка", "вівторок вівторка", "середу середа середи", "четвер четверга",
+         "пʼятницю п'ятницю пятницю п'ятниця", "суботу субота", "неділю неділя"])
+        for d in ds.split()],
+    "ru": [(fold(d), i) for i, ds in enumerate(
+        ["понедельник", "вторник", "среду среда", "четверг", "пятницу пятница",
+         "субботу суббота", "воскресенье"]) for d in ds.split()],
 }
-RELATIVE = {
-    "fr": r"hier|avant-hier|aujourd'hui|ce matin|cette semaine|la semaine derniere"
-          r"|le mois dernier|l'annee derniere",
-    "en": r"yesterday|today|this morning|last week|last month|last year",
+# deictic words -> days before the publication date
+DEICTIC: dict[str, dict[str, int]] = {
+    "fr": {"aujourd'hui": 0, "ce matin": 0, "hier": 1, "avant-hier": 2},
+    "en": {"today": 0, "this morning": 0, "yesterday": 1},
+    "uk": {fold("сьогодні"): 0, fold("вчора"): 1, fold("учора"): 1, fold("позавчора"): 2},
+    "ru": {fold("сегодня"): 0, fold("вчера"): 1, fold("позавчера"): 2},
+}
+NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "dix": 10, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "seven": 7, "ten": 10,
+    fold("один"): 1, fold("два"): 2, fold("дві"): 2, fold("три"): 3, fold("чотири"): 4,
+    fold("п'ять"): 5, fold("пять"): 5, fold("два"): 2, fold("четыре"): 4,
+}
+# anaphoric expressions: (pattern, days, unit) relative to the previously mentioned date
+ANAPHORIC: dict[str, list[tuple[str, int]]] = {
+    "fr": [(r"le meme jour|ce jour-la", 0), (r"le lendemain", 1), (r"la veille", -1),
+           (r"(\w+) jours? plus tard", 1), (r"(\w+) semaines? plus tard", 7)],
+    "en": [(r"the same day|that day", 0), (r"the (?:next|following) day", 1),
+           (r"the day before", -1), (r"(\w+) days? later", 1), (r"(\w+) weeks? later", 7)],
+    "uk": [(fold_pattern(r"того ж дня|в той же день|у той же день"), 0),
+           (fold_pattern(r"наступного дня"), 1), (fold_pattern(r"напередодні"), -1),
+           (fold_pattern(r"через (\w+) дн\w*"), 1)],
+    "ru": [(fold_pattern(r"в тот же день|тем же днем"), 0),
+           (fold_pattern(r"на следующий день"), 1), (fold_pattern(r"накануне"), -1),
+           (fold_pattern(r"через (\w+) дн\w*"), 1)],
 }
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+YEAR_WORD = {"fr": "", "en": "", "uk": r"(?:\s+(?:року|р\.?))?", "ru": r"(?:\s+(?:года|г\.?))?"}
+
+
+def _alt(pairs: list[tuple[str, int]]) -> str:
+    return "|".join(sorted({re.escape(p) for p, _ in pairs}, key=len, reverse=True))
 
 
 def _patterns(lang: str) -> re.Pattern[str]:
-    m, w, rel = MONTHS[lang], WEEKDAYS[lang], RELATIVE[lang]
-    if lang == "fr":
-        parts = [
-            rf"(?:(?:{w})\s+)?(?:1er|\d{{1,2}})\s+(?:{m})(?:\s+{YEAR})?",
-            rf"(?:en|de|depuis|d'ici|fin|debut|mi-)\s*(?:{m})(?:\s+{YEAR})?",
-            rf"(?:{m})\s+{YEAR}",
-            rf"\d{{1,2}}/\d{{1,2}}/{YEAR}",
-            rf"(?:en|depuis|de)\s+{YEAR}",
-            rf"(?:{w})(?:\s+dernier)?",
-            rel,
-        ]
-    else:
-        parts = [
-            rf"(?:{m})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{YEAR})?",
-            rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{m})(?:,?\s+{YEAR})?",
-            rf"(?:in|since|by|early|late|mid-)\s*(?:{m})(?:\s+{YEAR})?",
-            rf"(?:{m})\s+{YEAR}",
-            rf"{YEAR}-\d{{2}}-\d{{2}}",
-            rf"(?:in|since)\s+{YEAR}",
-            rf"(?:last\s+|on\s+)?(?:{w})",
-            rel,
-        ]
+    m, w = _alt(MONTHS[lang]), _alt(WEEKDAYS[lang])
+    d = "|".join(re.escape(k) for k in sorted(DEICTIC[lang], key=len, reverse=True))
+    y = YEAR + YEAR_WORD[lang]
+    parts = [
+        rf"(?:1er|\d{{1,2}})(?:st|nd|rd|th|-?го)?\s+(?:of\s+)?(?:{m})(?:,?\s+{y})?",
+        rf"(?:{m})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{y})?",
+        rf"(?:{m})\s+{y}",
+        rf"\d{{1,2}}[./]\d{{1,2}}[./]{YEAR}",
+        rf"{YEAR}-\d{{2}}-\d{{2}}",
+        rf"(?:en|depuis|in|since|у|в|во)\s+{y}",
+        rf"(?:en|de|depuis|in|since|early|late|mid-|у|в|во)\s*(?:{m})(?:,?\s+{y})?",
+        rf"(?:{w})",
+        d,
+    ]
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
 _COMPILED = {lang: _patterns(lang) for lang in MONTHS}
+_ANAPHORIC = {lang: [(re.compile(rf"\b(?:{p})\b"), n) for p, n in pats]
+              for lang, pats in ANAPHORIC.items()}
 _YEAR_RE = re.compile(rf"\b{YEAR}\b")
-_MONTH_ONLY = {lang: re.compile(rf"\b(?:{MONTHS[lang]})\b") for lang in MONTHS}
-_DAY = re.compile(r"\b(?:1er|\d{1,2})(?:st|nd|rd|th)?\b")
+_DAY = re.compile(r"(?<![\d.])(?:1er|\d{1,2})(?![\d])")
 
 
 @dataclass(frozen=True)
@@ -69,6 +122,15 @@ class DateMention:
     text: str
     date: EventDate
     deadline: bool = False
+
+
+@dataclass(frozen=True)
+class Anaphor:
+    """'three days later': ``days`` after the date mentioned before."""
+
+    start: int
+    end: int
+    days: int
 
 
 def find_dates(text: str, start: int, end: int, language: str, published: date | None,
@@ -86,10 +148,34 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
         if resolved is None:
             continue
         before = folded[max(0, m.start() - 14) : m.start()]
-        is_deadline = bool(deadline_cue and deadline_cue.search(before + expr[:6]))
+        is_deadline = bool(deadline_cue and deadline_cue.search(before + " " + expr[:6]))
         out.append(DateMention(start + m.start(), start + m.end(),
                                text[start + m.start() : start + m.end()], resolved, is_deadline))
     return out
+
+
+def find_anaphors(text: str, start: int, end: int, language: str) -> list[Anaphor]:
+    folded = fold(text[start:end])
+    out = []
+    for pat, unit in _ANAPHORIC.get(language, []):
+        for m in pat.finditer(folded):
+            n = 1
+            if m.groups() and m.group(1):
+                word = m.group(1)
+                n = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 0)
+                if not n:
+                    continue
+            out.append(Anaphor(start + m.start(), start + m.end(), n * unit))
+    return sorted(out, key=lambda a: a.start)
+
+
+def shift(base: EventDate, days: int) -> EventDate:
+    """A known date moved by ``days`` (day precision needed; a missing year stays missing)."""
+    if base.month is None or base.day is None:
+        return base
+    year = base.year or 2000   # a leap year stand-in when the year is unknown
+    moved = date(year, base.month, base.day) + timedelta(days=days)
+    return EventDate(moved.year if base.year else None, moved.month, moved.day)
 
 
 def document_years(text: str) -> tuple[tuple[int, int], ...]:
@@ -103,50 +189,62 @@ def _nearest_year(years: tuple[tuple[int, int], ...], pos: int) -> int | None:
     return min(years, key=lambda y: abs(y[0] - pos))[1]
 
 
+def _lookup(pairs: list[tuple[str, int]], expr: str) -> int | None:
+    for name, value in sorted(pairs, key=lambda p: -len(p[0])):
+        if re.search(rf"\b{re.escape(name)}\b", expr):
+            return value
+    return None
+
+
 @lru_cache(maxsize=8192)
 def resolve(expr: str, language: str, published: date | None,
             inferred_year: int | None) -> EventDate | None:
-    """Resolve one expression. Year: explicit > publication date > nearest explicit year in
-    the document > unknown. Relative expressions need a publication date."""
-    has_year = _YEAR_RE.search(expr)
-    has_month = _MONTH_ONLY[language].search(expr) or "/" in expr or re.search(r"-\d\d-", expr)
-    has_day = bool(has_month and _DAY.search(_YEAR_RE.sub("", expr)))
-    if not has_month and not has_year:
+    """Resolve one (folded) expression. Year: explicit > publication date > nearest explicit
+    year in the document > unknown. Weekdays and "yesterday" need a publication date."""
+    if expr in DEICTIC[language]:
         if published is None:
-            return None  # "hier", "on Tuesday": meaningless without a reference date
-        parsed = _parse(expr, language, published)
-        if parsed is None:
             return None
-        return EventDate(parsed.year, parsed.month, parsed.day) if "year" not in expr else \
-            EventDate(parsed.year, None, None)
-    if has_year and not has_month:
-        return EventDate(int(has_year.group()), None, None)
-    base_year = int(has_year.group()) if has_year else (
-        published.year if published else inferred_year)
-    ref = published or date(base_year or 2000, 12, 31)
-    parsed = _parse(expr, language, ref)
-    if parsed is None:
+        d = published - timedelta(days=DEICTIC[language][expr])
+        return EventDate(d.year, d.month, d.day)
+    weekday = _lookup(WEEKDAYS[language], expr)
+    month = _lookup(MONTHS[language], expr)
+    year_m = _YEAR_RE.search(expr)
+    if weekday is not None and month is None:
+        if published is None:
+            return None
+        back = (published.weekday() - weekday) % 7   # the last such day, today included
+        d = published - timedelta(days=back)
+        return EventDate(d.year, d.month, d.day)
+    numeric = re.fullmatch(rf"(\d{{1,2}})[./](\d{{1,2}})[./]({YEAR})", expr) or \
+        re.fullmatch(rf"({YEAR})-(\d{{2}})-(\d{{2}})", expr)
+    if numeric:
+        parsed = dateparser.parse(expr, languages=[language],
+                                  settings={"PREFER_DAY_OF_MONTH": "first"})
+        return EventDate(parsed.year, parsed.month, parsed.day) if parsed else None
+    if month is None:
+        return EventDate(int(year_m.group()), None, None) if year_m else None
+    day_m = _DAY.search(_YEAR_RE.sub("", expr))
+    day = int(day_m.group().replace("1er", "1")) if day_m else None
+    if day is not None and not 1 <= day <= 31:
         return None
-    year: int | None = parsed.year
-    if not has_year:
-        if published is not None:
-            year = published.year
-            if (parsed.month, parsed.day) > (published.month, published.day) and not has_day:
-                year = published.year
-            elif has_day and (parsed.month, parsed.day) > (published.month, published.day + 7):
-                year = published.year - 1   # "le 4 avril" in a March article: last year
-        else:
-            year = inferred_year
-    return EventDate(year, parsed.month, parsed.day if has_day else None)
+    year = int(year_m.group()) if year_m else None
+    if year is None and published is not None:
+        year = published.year
+        if (month, day or 1) > (published.month, published.day) and day is not None:
+            year -= 1   # "le 4 avril" in a March article happened last year
+    elif year is None:
+        year = inferred_year
+    if day is not None:
+        try:
+            date(year or 2000, month, day)
+        except ValueError:
+            return None
+    return EventDate(year, month, day)
 
 
-def _parse(expr: str, language: str, ref: date) -> datetime | None:
-    expr = re.sub(r"\b1er\b", "1", expr)
-    expr = re.sub(r"^(?:en|de|depuis|d'ici|fin|debut|mi-|in|since|by|early|late|mid-|on|le)\s*",
-                  "", expr)
+def parse_with_dateparser(expr: str, language: str, ref: date) -> datetime | None:
+    """Fallback for forms the tables do not cover."""
     return dateparser.parse(
         expr, languages=[language],
         settings={"RELATIVE_BASE": datetime(ref.year, ref.month, ref.day),
-                  "PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
-                  "RETURN_AS_TIMEZONE_AWARE": False},
-    )
+                  "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False})

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .dates import DateMention, document_years, find_dates
+from .dates import DateMention, document_years, find_anaphors, find_dates, shift
 from .gazetteer import Match, Ref
-from .knowledge import Knowledge, LanguageLexicon
+from .knowledge import Actor, Knowledge, LanguageLexicon
 from .model import Article, Attribution, Entity, Event, EventDate, Sentence
 from .nlp import Resources
 from .textutil import fold
@@ -65,6 +65,7 @@ class Context:
     assessors: list[Mention] = field(default_factory=list)
     last_event: Event | None = None
     last_event_sentence: int = -10
+    last_date: tuple[EventDate, int] | None = None   # narrative date and its paragraph
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ class ArticleExtractor:
             mentions = [mn for m in matches if (mn := self.mention_from_match(m))]
             self.lang = self.article.paragraphs[sent.paragraph].language or self.article.language
             self.lex = self.kb.lexicons[self.lang]
+            ev = None
             if doc is not None:
                 ev = self.sentence_event(i, sent, doc, matches, mentions, all_assessors)
                 if ev is not None:
@@ -232,6 +234,7 @@ class ArticleExtractor:
                     self.ctx.last_event = ev
                     self.ctx.last_event_sentence = i
             self.remember(mentions)
+            self.remember_date(sent, ev)
         return events
 
     # ---- one sentence ---------------------------------------------------------------
@@ -761,15 +764,34 @@ class ArticleExtractor:
             return mn
         return None
 
+    def sentence_dates(self, sent: Sentence) -> list[DateMention]:
+        return [d for d in find_dates(self.text, sent.start, sent.end, self.lang,
+                                      self.date_base, self.years, self.lex.cue("deadline"))
+                if not d.deadline]
+
     def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None) -> EventDate | None:
-        found: list[DateMention] = find_dates(
-            self.text, sent.start, sent.end, self.lang, self.date_base, self.years,
-            self.lex.cue("deadline"))
-        found = [d for d in found if not d.deadline]
-        if not found:
+        """The date nearest the trigger in the sentence; else "three days later" from the
+        date told before; else the date of the paragraph's narrative so far."""
+        found = self.sentence_dates(sent)
+        if found:
+            anchor = sent.start + (trigger[0] if trigger else 0)
+            return min(found, key=lambda d: abs(d.start - anchor)).date
+        last = self.ctx.last_date
+        if last is None:
             return None
-        anchor = sent.start + (trigger[0] if trigger else 0)
-        return min(found, key=lambda d: abs(d.start - anchor)).date
+        anaphors = find_anaphors(self.text, sent.start, sent.end, self.lang)
+        if anaphors:
+            return shift(last[0], anaphors[0].days)
+        return last[0] if last[1] == sent.paragraph else None
+
+    def remember_date(self, sent: Sentence, event: Event | None) -> None:
+        """Keep the narrative date: the event's date, else the last date the sentence tells."""
+        if event is not None and event.date is not None:
+            self.ctx.last_date = (event.date, sent.paragraph)
+            return
+        found = self.sentence_dates(sent)
+        if found:
+            self.ctx.last_date = (found[-1].date, sent.paragraph)
 
 
 def extract_events(article: Article, docs: dict[int, Any], sentences: list[Sentence],
