@@ -112,6 +112,14 @@ def _script(text: str) -> str:
     return "cyrillic" if cyr > lat else "latin"
 
 
+def _is_headline(first: str, title: str | None) -> bool:
+    """The first line of an HTML page's main text is its headline when it repeats the title,
+    or is short and unpunctuated (the <h1>)."""
+    if title and fold(title).strip().startswith(fold(first).strip()[:40]):
+        return True
+    return not first.rstrip().endswith(TERMINAL) and len(first.split()) <= 20
+
+
 def paragraph_language(text: str, doc_language: str) -> str:
     """Language of one paragraph: a quote in another language keeps its own (a Ukrainian
     article quoting Russian, a French one quoting English). Short paragraphs in the
@@ -171,7 +179,7 @@ def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
     language = detect(body_text)
     if language is None:
         return Skipped("language", "language not identified", raw.doc, raw.content_id)
-    if kind == "html" and lines and title and fold(lines[0].text).strip() == fold(title).strip():
+    if kind == "html" and lines and reasons[0] is None and _is_headline(lines[0].text, title):
         reasons[0] = "title"   # the page headline repeated at the top of the main text
     paragraphs = tuple(
         Paragraph(ln.start, ln.end, paragraph_language(ln.text, language),

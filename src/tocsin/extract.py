@@ -36,12 +36,15 @@ PHYSICAL = ("test", "exercise", "readiness", "deployment", "arms_control", "doct
 SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
 WORD = re.compile(r"\w+")
+TACTICAL_ID = "tactical-nuclear-weapons"
+TACTICAL = re.compile(fold(r"\s*(?:tactiques?|tactical|non-?strat\w+|тактичн\w*|тактическ\w*)"))
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
 GENERIC_WEAPON = "nuclear weapons"
 SPECIFICITY = 8.0      # characters of distance each extra word of a trigger is worth
 INHERIT_WINDOW = 4     # sentences a reaction may lie after the signal it refers to
 MODIFIER_PENALTY = 60.0
+MAX_ANCHOR_DISTANCE = 90  # characters between a physical trigger and the nuclear term
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
@@ -121,6 +124,8 @@ class ArticleExtractor:
         self.text = article.text
         self.ctx = Context()
         self._mentions: list[Mention] = []            # of the sentence being read
+        self._sentence_index = 0
+        self._sentence_start = 0
         self._modifiers: list[tuple[int, int]] = []
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
@@ -268,6 +273,8 @@ class ArticleExtractor:
             return self.doer_of(span, sent, tokens, off, mentions, all_assessors)
 
         self._mentions = mentions
+        self._sentence_index = idx
+        self._sentence_start = sent.start
         self._modifiers = self.modifier_spans(tokens, sent, off)
         etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, inherited,
                                           doer_of)
@@ -488,7 +495,9 @@ class ArticleExtractor:
         """A person the knowledge base does not know, named inside the phrase (spaCy NER)."""
         left, right = head.left_edge.i, head.right_edge.i
         ent = next((e for e in head.doc.ents if left <= e.start and e.end <= right + 1
-                    and e.label_ in ("PER", "PERSON")), None)
+                    and e.label_ in ("PER", "PERSON")
+                    and not any(m.first("weapon", "place", "country")
+                                for m in self.res.gazetteer.find(e.text))), None)
         if ent is None:
             return None
         return Mention(head.left_edge.idx + off, head.right_edge.idx + off
@@ -516,8 +525,20 @@ class ArticleExtractor:
     def choose_type(self, cues: Cues, nuclear_words: list[tuple[int, int]],
                     capable: list[tuple[Match, Any]], speaker: Mention | None,
                     inherited: bool, doer_of: Any) -> tuple[str | None, tuple[int, int] | None]:
-        anchors = nuclear_words + [(m.start, m.end) for m, _ in capable]
+        s0 = self._sentence_start   # weapon matches are absolute; cue spans sentence-relative
+        anchors = nuclear_words + [(m.start - s0, m.end - s0) for m, _ in capable]
         found = {k.split(":", 1)[1]: v for k, v in cues.hits.items() if k.startswith("trigger:")}
+        launches = cues.hits.get("launch", [])
+        if "test" in found and not nuclear_words:
+            # a dual-capable missile fired in combat is not a test unless called one
+            found["test"] = [t for t in found["test"] if not any(_overlaps(t, x)
+                                                                 for x in launches)]
+        if "threat" in found and cues.has("reaction"):
+            # "dismissed the threats as blackmail": the threat is what is reacted to
+            refs = cues.hits.get("signal_reference", [])
+            found["threat"] = [t for t in found["threat"] if not any(_overlaps(t, r)
+                                                                     for r in refs)]
+        found = {k: v for k, v in found.items() if v}
         if not nuclear_words:
             keep = set(WEAPON_ONLY_TYPES) if capable else set()
             if inherited and self.ctx.last_event is not None:
@@ -529,6 +550,8 @@ class ArticleExtractor:
         believing = cues.has("belief")
         physical = sorted(((t, *self._nearest(found[t], anchors, cues.folded)) for t in PHYSICAL
                            if t in found), key=lambda x: x[2] + self._modifier_penalty(x[1]))
+        # a trigger far from any nuclear term describes something else in the sentence
+        physical = [p for p in physical if p[2] <= MAX_ANCHOR_DISTANCE or not anchors]
         threat = self._nearest(found["threat"], anchors, cues.folded) if "threat" in found \
             else None
         judgment = cues.first("assessment") or cues.first("belief") or (0, 0)
@@ -548,7 +571,10 @@ class ArticleExtractor:
         # A reaction answers an actual signal: one referred to, the one just before, or a
         # party named -- but "outrage at the possibility that X might use" is a judgment.
         reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited
+                                             or bool(physical)
                                              or (other_party and "threat" not in found))
+        if cues.has("warning") and speaker is not None and not assessor and other_party:
+            return "reaction", cues.first("warning")   # "warned Moscow of the consequences"
         if reacting and speaker is not None and not assessor and (
                 other_side or not (physical or threat) or inherited):
             # one side answering another's signal (not a side describing its own move)
@@ -572,6 +598,11 @@ class ArticleExtractor:
                 return ("assessment", judgment) if cues.has("assessor_group") else (None, None)
             return ("reaction", cues.first("reaction")) if cues.has("reaction") else \
                 ("assessment", judgment)
+        last = self.ctx.last_event
+        if physical and physical[0][0] == "test" and last is not None and \
+                last.type == "exercise" and self._recent(2) and \
+                any(_overlaps(physical[0][1], x) for x in launches):
+            return "exercise", physical[0][1]   # launches during drills are the drills
         if physical:
             t, span, dist = physical[0]
             if threat and threat[1] < dist and t not in ("test", "exercise"):
@@ -582,6 +613,9 @@ class ArticleExtractor:
         if believing and speaker is not None:
             return "assessment", judgment
         return None, None
+
+    def _recent(self, gap: int) -> bool:
+        return self._sentence_index - self.ctx.last_event_sentence <= gap
 
     def _modifier_penalty(self, span: tuple[int, int]) -> float:
         """'les systèmes déjà livrés': a participle describing a noun is background, not the
@@ -721,10 +755,15 @@ class ArticleExtractor:
         specific = [w for _, w in found if not w.generic and w.nuclear_capable]
         if specific:
             return Entity(specific[0].name, specific[0].country, specific[0].id)
-        generic = [w for _, w in found if w.generic]
+        generic = [(m, w) for m, w in found if w.generic]
         if generic:
             # the most specific generic term: a longer canonical name says more
-            g = max(generic, key=lambda w: len(w.name))
+            m, g = max(generic, key=lambda mw: len(mw[1].name))
+            after = fold(self.text[m.end : m.end + 24])
+            if g.id != TACTICAL_ID and TACTICAL.match(after):
+                tactical = next((w for w in self.kb.weapons if w.id == TACTICAL_ID), None)
+                if tactical is not None:   # "munitions nucléaires tactiques"
+                    return Entity(tactical.name, None, tactical.id)
             return Entity(g.name, None, g.id)
         if explicit:
             # "a nuclear strike", "nuclear drills": explicitly nuclear, no system named
