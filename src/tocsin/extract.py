@@ -143,10 +143,11 @@ class ArticleExtractor:
         if not body:
             return False
         opening = fold(self.text[body[0].start : body[min(2, len(body) - 1)].end])
+        old_years = bool(self.years) and all(y < HISTORY_BEFORE for _, y in self.years)
+        if len({y for _, y in self.years}) >= 2 and old_years:
+            return True   # several years, all before 1991: a history piece
         history = self.lex.cue("history")
-        if history is None or not history.search(opening):
-            return False
-        return bool(self.years) and all(y < HISTORY_BEFORE for _, y in self.years)
+        return old_years and history is not None and bool(history.search(opening))
 
     def is_word(self, cue: str, text: str) -> bool:
         """Does ``text`` (a word or phrase) fully match one of the lexicon's ``cue`` words?"""
@@ -652,6 +653,14 @@ class ArticleExtractor:
         for _ in range(6):
             if tok is None:
                 return None
+            if tok.pos_ == "NOUN":
+                # "the raised alert of Russia's forces", "la décision de la Russie de placer"
+                for c in tok.children:
+                    if c.dep_ in ("nmod", "poss", "nmod:poss") and c.i != tok.i:
+                        found = self.np_mention(c, off, mentions, all_assessors)
+                        if found is not None and found.kind != "person" or \
+                                found is not None and c.pos_ == "PROPN":
+                            return found
             subj = self.subject_of(tok)
             if subj is not None:
                 found = self.np_mention(subj, off, mentions, all_assessors)
