@@ -179,8 +179,9 @@ def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
     language = detect(body_text)
     if language is None:
         return Skipped("language", "language not identified", raw.doc, raw.content_id)
-    if kind == "html" and lines and reasons[0] is None and _is_headline(lines[0].text, title):
-        reasons[0] = "title"   # the page headline repeated at the top of the main text
+    first = next((i for i, r in enumerate(reasons) if r is None), None)
+    if kind == "html" and first is not None and _is_headline(lines[first].text, title):
+        reasons[first] = "title"   # the page headline (or standfirst) atop the main text
     paragraphs = tuple(
         Paragraph(ln.start, ln.end, paragraph_language(ln.text, language),
                   boilerplate=r is not None, reason=r)

@@ -42,9 +42,10 @@ QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
 GENERIC_WEAPON = "nuclear weapons"
 SPECIFICITY = 8.0      # characters of distance each extra word of a trigger is worth
-INHERIT_WINDOW = 4     # sentences a reaction may lie after the signal it refers to
+INHERIT_WINDOW = 6     # sentences a reaction may lie after the signal it refers to
 MODIFIER_PENALTY = 60.0
 MAX_ANCHOR_DISTANCE = 90  # characters between a physical trigger and the nuclear term
+ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
@@ -251,6 +252,11 @@ class ArticleExtractor:
         cues = find_cues(fold(stext), self.lex)
         civil = cues.hits.get("civil_nuclear", [])
         nuclear_words = [h for h in cues.hits.get("nuclear", []) if not _inside(h, civil)]
+        last = self.ctx.last_event
+        if not nuclear_words and last is not None and last.weapon is not None and \
+                idx - self.ctx.last_event_sentence <= ANAPHOR_WINDOW:
+            # "il n'hésiterait pas à employer ces armes": the weapons named just before
+            nuclear_words = cues.hits.get("weapon_anaphor", [])
         weapons = self.weapons_in(matches)
         capable = [w for w in weapons if w[1].nuclear_capable]
         if self.historical or (cues.has("history") and not cues.has("speech")):
@@ -314,10 +320,12 @@ class ArticleExtractor:
         gap = idx - self.ctx.last_event_sentence
         names_actor = any(last.actor is not None and mn.entity.id == last.actor.id
                           for mn in mentions)
+        names_side = any(last.actor is not None and mn.entity.country == last.actor.country
+                         for mn in mentions if mn.kind != "adjective")
         if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL:
             return True
         if cues.has("reaction") and (gap == 1 or (gap <= INHERIT_WINDOW and (
-                cues.has("signal_reference") or names_actor))):
+                cues.has("signal_reference") or names_side))):
             return True
         judging = cues.has("assessment") or cues.has("belief")
         assessor_named = any(mn.source_kind in ("intelligence", "analyst") for mn in mentions)
@@ -552,7 +560,8 @@ class ArticleExtractor:
         physical = sorted(((t, *self._nearest(found[t], anchors, cues.folded)) for t in PHYSICAL
                            if t in found), key=lambda x: x[2] + self._modifier_penalty(x[1]))
         # a trigger far from any nuclear term describes something else in the sentence
-        physical = [p for p in physical if p[2] <= MAX_ANCHOR_DISTANCE or not anchors]
+        physical = [p for p in physical if p[2] <= MAX_ANCHOR_DISTANCE or not anchors
+                    or p[0] not in WEAPON_ONLY_TYPES]
         threat = self._nearest(found["threat"], anchors, cues.folded) if "threat" in found \
             else None
         judgment = cues.first("assessment") or cues.first("belief") or (0, 0)
@@ -693,9 +702,16 @@ class ArticleExtractor:
     def modifier_spans(tokens: list[Any], sent: Sentence, off: int) -> list[tuple[int, int]]:
         """Sentence-relative spans of adjectives/participles that modify a noun: "the planned
         counter-offensive" does not make the sentence's own statement planned."""
+        def participle(t: Any) -> bool:
+            return "Part" in t.morph.get("VerbForm") or t.tag_ == "VBN"
+
+        def bare(t: Any) -> bool:   # "les systèmes déjà livrés": no auxiliary
+            return not any(c.dep_.startswith("aux") for c in t.children)
+
         return [(t.idx + off - sent.start, t.idx + off - sent.start + len(t)) for t in tokens
-                if t.dep_ in ("amod", "acl") and (
-                    t.pos_ == "ADJ" or "Part" in t.morph.get("VerbForm") or t.tag_ == "VBN")]
+                if (t.dep_ in ("amod", "acl") and (t.pos_ == "ADJ" or participle(t)))
+                or (t.pos_ == "VERB" and participle(t) and bare(t) and t.dep_ != "ROOT"
+                    and "Tense=Pres" not in str(t.morph))]
 
     def modality(self, cues: Cues, modifiers: list[tuple[int, int]] | None = None,
                  trigger: tuple[int, int] | None = None) -> str:
