@@ -44,7 +44,7 @@ GENERIC_WEAPON = "nuclear weapons"
 SPECIFICITY = 8.0      # characters of distance each extra word of a trigger is worth
 INHERIT_WINDOW = 6     # sentences a reaction may lie after the signal it refers to
 MODIFIER_PENALTY = 60.0
-MAX_ANCHOR_DISTANCE = 90  # characters between a physical trigger and the nuclear term
+MAX_ANCHOR_DISTANCE = 150 # characters between a physical trigger and the nuclear term
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
@@ -127,6 +127,7 @@ class ArticleExtractor:
         self._mentions: list[Mention] = []            # of the sentence being read
         self._sentence_index = 0
         self._sentence_start = 0
+        self._speech_verb: Any = None
         self._modifiers: list[tuple[int, int]] = []
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
@@ -144,11 +145,14 @@ class ArticleExtractor:
         if not body:
             return False
         opening = fold(self.text[body[0].start : body[min(2, len(body) - 1)].end])
-        old_years = bool(self.years) and all(y < HISTORY_BEFORE for _, y in self.years)
-        if len({y for _, y in self.years}) >= 2 and old_years:
-            return True   # several years, all before 1991: a history piece
+        # Several years, all before 1991, and the opening names a past episode or dates
+        # itself there. One old year is a comparison ("the worst since 1962"), not history.
+        old_years = {y for _, y in self.years if y < HISTORY_BEFORE}
+        if len(old_years) < 2 or len(old_years) != len({y for _, y in self.years}):
+            return False
         history = self.lex.cue("history")
-        return old_years and history is not None and bool(history.search(opening))
+        return bool(history and history.search(opening)) or bool(
+            re.search(r"\b(?:19[0-8]\d)\b", opening))
 
     def is_word(self, cue: str, text: str) -> bool:
         """Does ``text`` (a word or phrase) fully match one of the lexicon's ``cue`` words?"""
@@ -273,6 +277,7 @@ class ArticleExtractor:
         tokens = [t for t in doc if s0 <= t.idx + self._para_offset(doc) < s1]
         if not tokens:
             return None
+        self._speech_verb = None
         speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
         off = self._para_offset(doc)
 
@@ -363,7 +368,7 @@ class ArticleExtractor:
                 continue
             verb = t if t.pos_ == "VERB" else t.head
             subjects = self.subjects_of(verb)
-            post = self.postposed_speaker(verb)
+            post = None if subjects else self.postposed_speaker(verb)
             if post is not None:
                 subjects.append(post)
             found = [m for subj in subjects
@@ -371,6 +376,7 @@ class ArticleExtractor:
             if found:
                 # "the secretary of the council, John Doe, said": the person, not the body
                 persons = [m for m in found if m.kind in ("person", "title")]
+                self._speech_verb = verb
                 return (persons or found)[0], verb.text
         # A subject that is an intelligence service / analyst group, whatever the verb.
         group = cues.first("assessor_group")
@@ -660,16 +666,14 @@ class ArticleExtractor:
         tpos = sent.start + span[0]
         tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
         for _ in range(6):
-            if tok is None:
-                return None
+            if tok is None or tok is self._speech_verb:
+                return None   # the reported clause ends here: its doer was not named
             if tok.pos_ == "NOUN":
                 # "the raised alert of Russia's forces", "la décision de la Russie de placer"
-                for c in tok.children:
-                    if c.dep_ in ("nmod", "poss", "nmod:poss") and c.i != tok.i:
-                        found = self.np_mention(c, off, mentions, all_assessors)
-                        if found is not None and found.kind != "person" or \
-                                found is not None and c.pos_ == "PROPN":
-                            return found
+                for c in self.owners(tok):
+                    found = self.np_mention(c, off, mentions, all_assessors)
+                    if found is not None:
+                        return found
             subj = self.subject_of(tok)
             if subj is not None:
                 found = self.np_mention(subj, off, mentions, all_assessors)
@@ -679,6 +683,17 @@ class ArticleExtractor:
                 return None
             tok = tok.head
         return None
+
+    @staticmethod
+    def owners(noun: Any) -> list[Any]:
+        """Possessors of a noun: "Russia's forces", "the alert of X", "la décision de X"."""
+        out = []
+        for c in noun.children:
+            if c.dep_ in ("nmod", "poss", "nmod:poss"):
+                out.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "by"):
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+        return out
 
     def choose_actor(self, etype: str, speaker: Mention | None, doer: Mention | None,
                      sent: Sentence, mentions: list[Mention],
