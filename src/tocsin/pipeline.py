@@ -16,6 +16,9 @@ from .settings import Settings
 from .textutil import fold
 
 
+FOLLOW = 2   # paragraphs after a nuclear one that are parsed too
+
+
 def is_candidate(folded: str, res: Resources, language: str) -> bool:
     """Cheap pre-filter: only paragraphs that mention nuclear weapons terms or a
     nuclear-capable system go through the (costly) parser."""
@@ -35,8 +38,18 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
             if not p.boilerplate and (p.language or article.language) in langs]
     texts = [article.text[p.start : p.end] for _, p in body]
     lang_of = [p.language or article.language for _, p in body]
-    flags = [is_candidate(fold(t), res, lang) for t, lang in zip(texts, lang_of, strict=True)]
-    wanted = [f or (k > 0 and flags[k - 1]) for k, f in enumerate(flags)]
+    folded = [fold(t) for t in texts]
+    flags = [is_candidate(f, res, lang) for f, lang in zip(folded, lang_of, strict=True)]
+    # Paragraphs near a nuclear one may react to it or continue it without repeating the
+    # word: parse the two after each, and any with a reaction cue in a nuclear article.
+    wanted = [f or any(flags[max(0, k - FOLLOW) : k]) for k, f in enumerate(flags)]
+    if any(flags):
+        for k, f in enumerate(folded):
+            lex = res.kb.lexicons[lang_of[k]]
+            for cue in ("reaction", "weapon_anaphor"):
+                pat = lex.cue(cue)
+                if pat is not None and pat.search(f):
+                    wanted[k] = True
     docs: dict[int, Any] = {}
     for lang in dict.fromkeys(lang_of):
         todo = [k for k in range(len(body)) if wanted[k] and lang_of[k] == lang]
