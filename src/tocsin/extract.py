@@ -128,6 +128,7 @@ class ArticleExtractor:
         self._sentence_index = 0
         self._sentence_start = 0
         self._speech_verb: Any = None
+        self._speech_tokens: set[int] = set()
         self._modifiers: list[tuple[int, int]] = []
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
@@ -278,6 +279,9 @@ class ArticleExtractor:
         if not tokens:
             return None
         self._speech_verb = None
+        speech = cues.hits.get("speech", [])
+        self._speech_tokens = {t.i for t in tokens if t.pos_ in ("VERB", "AUX") and any(
+            a <= t.idx + self._para_offset(doc) - sent.start < b for a, b in speech)}
         speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
         off = self._para_offset(doc)
 
@@ -575,6 +579,7 @@ class ArticleExtractor:
         doer = doer_of(main) if main is not None else None
         other_party = speaker is not None and any(
             mn.entity.country and mn.entity.country != speaker.entity.country
+            and mn.kind != "adjective"   # "Belarusian aircraft" describes, it does not act
             and not _overlaps((mn.start, mn.end), (speaker.start, speaker.end))
             for mn in self._mentions)
         if doer is not None and speaker is not None:
@@ -604,6 +609,9 @@ class ArticleExtractor:
         if other_side and (characterising or believing or (threat and not physical)):
             return "assessment", judgment      # one side judging the other's signal
         if characterising and not physical and not threat and speaker is not None:
+            if not assessor and other_party and cues.has("signal_reference"):
+                # an official characterising another side's words answers them
+                return "reaction", cues.first("signal_reference")
             return "assessment", judgment
         if inherited and not nuclear_words and not capable:
             last = self.ctx.last_event
@@ -666,7 +674,7 @@ class ArticleExtractor:
         tpos = sent.start + span[0]
         tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
         for _ in range(6):
-            if tok is None or tok is self._speech_verb:
+            if tok is None or tok is self._speech_verb or tok.i in self._speech_tokens:
                 return None   # the reported clause ends here: its doer was not named
             if tok.pos_ == "NOUN":
                 # "the raised alert of Russia's forces", "la décision de la Russie de placer"
