@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the fixture reproduces long scraped lines)
 from __future__ import annotations
 
 from hypothesis import given

@@ -23,12 +23,12 @@ def tocsin(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
                           text=True, check=check, env=ENV)
 
 
-ARTICLE = """Borduria announces drills
+ARTICLE = """Drills near the border
 
-The Bordurian defence ministry said on Monday that units armed with nuclear-capable missiles
-had begun exercises near the border with Syldavia, the {n}th such drill this year.
+The Russian Ministry of Defence said on Monday that Iskander-M units had begun exercises with
+tactical nuclear weapons near the border with Ukraine, the {n}th such drill this year.
 
-Syldavia's foreign minister called the move a dangerous provocation.
+Ukraine's foreign ministry called the move a dangerous provocation.
 """
 
 
@@ -55,7 +55,7 @@ def test_extract_jsonl_has_the_stable_keys() -> None:
         text = _doc_text(r["doc"])
         if text is not None:
             assert text[r["span"][0] : r["span"][1]] == r["sentence"]
-    assert "skipped" in proc.stderr  # the uk/ru examples are recorded as unsupported
+    assert {r["language"] for r in rows} >= {"fr", "en"}
 
 
 def _doc_text(doc: str) -> str | None:

@@ -6,28 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .knowledge import boilerplate_cues
 from .langid import detect
 from .model import Article, DocKind, Paragraph, RawDocument, Skipped
 from .settings import Settings
 from .textutil import fold
 
 TERMINAL = ('.', '!', '?', '»', '"', '”', ';', '…', ':')
-# Cue words of page furniture, in the four languages (generic web vocabulary, not one site's).
-BOILERPLATE_CUES = re.compile(fold(
-    r"^(?:partager|partagez|share|shares|поділитися|поделиться|"
-    r"plus comme ça|plus comme ca|populaire|les plus lus|à lire aussi|a lire aussi|lire aussi|"
-    r"lire la suite|voir aussi|sur le même sujet|articles? similaires|dans la même rubrique|"
-    r"related(?: articles| stories| posts)?|read (?:more|also|next)|more (?:from|like this|stories)|"
-    r"most (?:read|popular)|recommended|you may also like|trending|"
-    r"читайте також|читайте также|схожі новини|похожие новости|популярне|популярное|"
-    r"newsletter|abonnez-vous|subscribe|inscrivez-vous|sign up|"
-    r"publicité|advertisement|sponsored|реклама|"
-    r"tags?|mots-clés|étiquettes|теги|"
-    r"commentaires?|comments?|коментарі|комментарии|"
-    r"tous droits réservés|all rights reserved|©|copyright|cookies?|"
-    r"accueil|home|menu|рубрики|головна|главная|"
-    r"image|photo|illustration|фото|ici|here|suivez-nous|follow us)\b"
-))
 PLACEHOLDER = re.compile(r"^(\S{3,20}?)\1+$")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
 
@@ -65,7 +50,7 @@ def _kind(p: str) -> str | None:
     words = p.split()
     if PLACEHOLDER.match(p) and " " not in p:
         return "placeholder"
-    if len(words) <= 8 and BOILERPLATE_CUES.match(fold(p)):
+    if len(words) <= 8 and boilerplate_cues().match(fold(p)):
         return "cue"
     if ELLIPSIS_END.search(p):
         return "teaser"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -41,8 +41,8 @@ def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Set
     return s.with_(**changes) if changes else s
 
 
-def _fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}")
+def _fail(exc: Exception) -> NoReturn:
+    click.echo(f"error: {exc}", err=True)   # one line, never wrapped
     sys.exit(2)
 
 
@@ -194,8 +194,7 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
             assert result is not None
             if result.skipped:
                 s = result.skipped
-                err.print(f"skipped {s.doc}: {s.stage}: {s.reason}", markup=False,
-                          highlight=False)
+                click.echo(f"skipped {s.doc}: {s.stage}: {s.reason}", err=True)
                 continue
             for ev in result.events:
                 if fmt == "jsonl":
@@ -315,9 +314,9 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool) -> None:
                       highlight=False)
     out.print(t)
     ov = report.overall
-    out.print(f"overall precision={ov.precision:.3f} recall={ov.recall:.3f} f1={ov.f1:.3f} "
-              + " ".join(f"{a}={v:.3f}" for a in ATTRIBUTES
-                         if (v := ov.accuracy(a)) is not None), markup=False, highlight=False)
+    click.echo(f"overall precision={ov.precision:.3f} recall={ov.recall:.3f} f1={ov.f1:.3f} "
+               + " ".join(f"{a}={v:.3f}" for a in ATTRIBUTES
+                          if (v := ov.accuracy(a)) is not None))
 
 
 def main() -> None:

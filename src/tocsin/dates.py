@@ -24,8 +24,8 @@ from .textutil import fold, fold_pattern
 # Month and weekday names, folded (accents stripped, й->и), in the forms texts use.
 MONTHS: dict[str, list[tuple[str, int]]] = {
     "fr": [(m, i + 1) for i, m in enumerate(
-        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
-        "decembre".split())],
+        ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+         "septembre", "octobre", "novembre", "decembre"])],
     "en": [(m, i + 1) for i, ms in enumerate(
         ["january jan", "february feb", "march mar", "april apr", "may", "june jun",
          "july jul", "august aug", "september sept sep", "october oct", "november nov",
@@ -44,9 +44,9 @@ MONTHS: dict[str, list[tuple[str, int]]] = {
 }
 WEEKDAYS: dict[str, list[tuple[str, int]]] = {
     "fr": [(d, i) for i, d in enumerate(
-        "lundi mardi mercredi jeudi vendredi samedi dimanche".split())],
+        ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])],
     "en": [(d, i) for i, d in enumerate(
-        "monday tuesday wednesday thursday friday saturday sunday".split())],
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])],
     "uk": [(fold(d), i) for i, ds in enumerate(
         ["понеділок понеділка", "вівторок вівторка", "середу середа середи", "четвер четверга",
          "пʼятницю п'ятницю пятницю п'ятниця", "суботу субота", "неділю неділя"])

@@ -164,7 +164,8 @@ def score_document(gold: GoldDoc, text: str | None, predictions: list[Event],
             tally.attr_n[attr] += 1
             tally.attr_ok[attr] += int(ok)
             if not ok:
-                report.attribute_errors.append((gold.doc, g.evidence, attr, _gold_value(g.raw, attr),
+                report.attribute_errors.append((gold.doc, g.evidence, attr,
+                                                _gold_value(g.raw, attr),
                                                 _pred_value(predictions[hit], attr)))
     optional_spans = [s for g, s in zip(gold.events, spans, strict=True) if g.optional and s]
     for k, p in enumerate(predictions):

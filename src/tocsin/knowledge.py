@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import KnowledgeBaseError
-from .textutil import fold_pattern
+from .textutil import fold, fold_pattern
 
 KB_DIR = Path(__file__).parent / "kb"
 KB_LANGUAGES = ("en", "fr", "uk", "ru")
@@ -273,3 +273,14 @@ def load_knowledge(kb_dir: Path = KB_DIR) -> Knowledge:
         lexicons=lexicons, lexicon_version=version, by_id=by_id,
         country_by_code={c.code: c for c in countries},
     )
+
+
+@lru_cache(maxsize=1)
+def boilerplate_cues(kb_dir: Path = KB_DIR) -> re.Pattern[str]:
+    """Cue lines of page furniture (``boilerplate.yaml``), any language, one pattern."""
+    data = _read_yaml(kb_dir / "boilerplate.yaml") or {}
+    phrases = [p for items in (data.get("cues") or {}).values() for p in items or []]
+    if not phrases:
+        raise KnowledgeBaseError("boilerplate.yaml: no cues")
+    alternation = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternation}|©)(?:\W|$)")

@@ -15,7 +15,6 @@ from .nlp import Resources, get_resources
 from .settings import Settings
 from .textutil import fold
 
-
 FOLLOW = 2   # paragraphs after a nuclear one that are parsed too
 
 
@@ -62,7 +61,7 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
             docs[body[k][0]] = doc
     sentences: list[Sentence] = []
     for k, (pi, p) in enumerate(body):
-        doc = docs.get(pi) if wanted[k] else res.splitter(lang_of[k])(texts[k])
+        doc = docs[pi] if wanted[k] else res.splitter(lang_of[k])(texts[k])
         for s in doc.sents:
             text = s.text
             if not text.strip():

@@ -109,7 +109,7 @@ class RussianPipeline:
         deps = ["dep"] * n
         pos = ["SPACE"] * n
         lemmas = list(words)
-        sent_starts = [False] * n
+        sent_starts: list[bool | int | None] = [False] * n
         index = {t.id: i for i, t in enumerate(tokens)}
         for i, t in enumerate(tokens):
             k = position[i]
