@@ -1,0 +1,110 @@
+"""Format tests for the knowledge files: they load, validate, and carry what the brief asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tocsin.errors import KnowledgeBaseError
+from tocsin.gazetteer import default_gazetteer
+from tocsin.knowledge import KB_DIR, KB_LANGUAGES, load_actors, load_knowledge, load_lexicon
+
+CUE_KEYS = {"nuclear", "civil_nuclear", "speech", "source_cue", "hedge", "conditional",
+            "negation", "planned", "deadline", "reaction", "signal_reference", "assessment",
+            "belief", "assessor_group", "group_noun", "role_head", "org_head", "pronoun",
+            "locative", "clause_break", "weapon_anaphor", "warning", "launch", "history"}
+TYPES = {"threat", "doctrine", "exercise", "deployment", "readiness", "test", "arms_control"}
+
+
+def test_everything_loads_and_counts() -> None:
+    kb = load_knowledge()
+    assert len(kb.actors) >= 150 and len(kb.weapons) >= 40
+    codes = {c.code for c in kb.countries}
+    for a in kb.actors:
+        assert a.country in codes, a.id
+        assert a.source, f"{a.id} has no source"
+        assert set(KB_LANGUAGES) <= set(a.aliases), f"{a.id} lacks a language"
+    capable = [w for w in kb.weapons if w.nuclear_capable and not w.generic]
+    assert len(capable) >= 40
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "uk", "ru"])
+def test_every_lexicon_has_every_key(lang: str) -> None:
+    _, lex = load_lexicon(KB_DIR / "lexicon")
+    assert lang in lex
+    missing = CUE_KEYS - set(lex[lang].cues)
+    assert not missing, f"{lang} lacks {sorted(missing)}"
+    assert TYPES <= set(lex[lang].triggers)
+
+
+def test_role_dates_are_ordered() -> None:
+    for a in load_knowledge().actors:
+        for r in a.roles:
+            assert r.start is None or r.end is None or r.start <= r.end, (a.id, r.title)
+
+
+def test_bad_files_raise_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "actors.yaml"
+    bad.write_text("- id: x\n  name: X\n  kind: wizard\n  country: RUS\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="kind 'wizard'"):
+        load_actors(bad)
+    bad.write_text("- id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="invalid YAML"):
+        load_actors(bad)
+
+
+# One person, four scripts and spellings (transliterations and machine-translation forms).
+SAME_PERSON = {
+    "vladimir-putin": ["Vladimir Putin", "Vladimir Poutine", "Володимир Путін", "Владимир Путин"],
+    "sergei-shoigu": ["Sergei Shoigu", "Sergueï Choïgou", "Сергій Шойгу", "Сергей Шойгу"],
+    "sergey-lavrov": ["Sergey Lavrov", "Sergueï Lavrov", "Сергій Лавров", "Сергей Лавров"],
+    "dmitry-medvedev": ["Dmitry Medvedev", "Dmitri Medvedev", "Дмитро Медведєв",
+                        "Дмитрий Медведев"],
+    "dmitry-peskov": ["Dmitry Peskov", "Dmitri Peskov", "Дмитро Пєсков", "Дмитрий Песков"],
+    "volodymyr-zelensky": ["Volodymyr Zelensky", "Volodymyr Zelensky", "Володимир Зеленський",
+                           "Владимир Зеленский"],
+    "alexander-lukashenko": ["Alexander Lukashenko", "Alexandre Loukachenko",
+                             "Олександр Лукашенко", "Александр Лукашенко"],
+    "oleksiy-danilov": ["Oleksiy Danilov", "Alexei Danilov", "Олексій Данілов",
+                        "Алексей Данилов"],
+    "oleksandr-lytvynenko": ["Oleksandr Lytvynenko", "Litvinenko", "Олександр Литвиненко",
+                             "Александр Литвиненко"],
+    "jens-stoltenberg": ["Jens Stoltenberg", "Jens Stoltenberg", "Єнс Столтенберг",
+                         "Йенс Столтенберг"],
+    "antony-blinken": ["Antony Blinken", "Antony Blinken", "Ентоні Блінкен", "Энтони Блинкен"],
+    "joe-biden": ["Joe Biden", "Joe Biden", "Джо Байден", "Джо Байден"],
+    "donald-trump": ["Donald Trump", "Donald Trump", "Дональд Трамп", "Дональд Трамп"],
+    "emmanuel-macron": ["Emmanuel Macron", "Emmanuel Macron", "Емманюель Макрон",
+                        "Эммануэль Макрон"],
+    "maria-zakharova": ["Maria Zakharova", "Maria Zakharova", "Марія Захарова",
+                        "Мария Захарова"],
+    "sergei-ryabkov": ["Sergei Ryabkov", "Sergueï Riabkov", "Сергій Рябков", "Сергей Рябков"],
+    "valery-gerasimov": ["Valery Gerasimov", "Valeri Guerassimov", "Валерій Герасимов",
+                         "Валерий Герасимов"],
+    "kyrylo-budanov": ["Kyrylo Budanov", "Kyrylo Boudanov", "Кирило Буданов", "Кирилл Буданов"],
+    "dmytro-kuleba": ["Dmytro Kuleba", "Dmytro Kouleba", "Дмитро Кулеба", "Дмитрий Кулеба"],
+    "andrii-sybiha": ["Andrii Sybiha", "Andriï Sybiha", "Андрій Сибіга", "Андрей Сибига"],
+    "mark-rutte": ["Mark Rutte", "Mark Rutte", "Марк Рютте", "Марк Рютте"],
+    "viktor-khrenin": ["Viktor Khrenin", "Viktor Khrenine", "Віктор Хренін", "Виктор Хренин"],
+}
+
+
+def test_one_person_one_id_across_scripts() -> None:
+    gaz = default_gazetteer()
+    ids = {a.id for a in load_knowledge().actors}
+    checked = 0
+    for actor_id, names in SAME_PERSON.items():
+        if actor_id not in ids:
+            pytest.fail(f"{actor_id} missing from the knowledge base")
+        for name in names:
+            found = {r.id for m in gaz.find(name) for r in m.refs if r.kind == "actor"}
+            assert actor_id in found, f"{name!r} does not resolve to {actor_id} ({found})"
+        checked += 1
+    assert checked >= 20
+
+
+def test_boilerplate_file_is_valid() -> None:
+    data = yaml.safe_load((KB_DIR / "boilerplate.yaml").read_text(encoding="utf-8"))
+    assert set(data["cues"]) == {"fr", "en", "uk", "ru"}
