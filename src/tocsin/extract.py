@@ -361,6 +361,11 @@ class ArticleExtractor:
                      and mn.kind != "adjective"]
             if after:
                 return after[0], cue_text
+            named = self.person_after(doc, s0 + ce, group is not None)
+            if named is not None:
+                return named, cue_text
+            if self.has_word("role_head", cues.folded[ce : ce + 25]) and self.ctx.persons:
+                return self.ctx.persons[-1], cue_text   # "according to the president"
         # Belief verbs ("ISW is convinced that") introduce a speaker as speech verbs do.
         speech_spans = cues.hits.get("speech", []) + cues.hits.get("belief", [])
         if not doc.has_annotation("DEP"):
@@ -407,6 +412,17 @@ class ArticleExtractor:
             if tok.dep_ not in ("advcl", "xcomp", "conj", "acl"):
                 break
         return []
+
+    def person_after(self, doc: Any, pos: int, assessor: bool) -> Mention | None:
+        """A person the knowledge base does not know, named by NER right after ``pos``."""
+        off = self._para_offset(doc)
+        for e in doc.ents:
+            start = e.start_char + off
+            if e.label_ in ("PER", "PERSON") and pos <= start <= pos + 60:
+                kind = "analyst" if assessor else "official"
+                return Mention(start, e.end_char + off, Entity(e.text, None, None), "person",
+                               kind)
+        return None
 
     def speaker_by_order(self, speech_spans: list[tuple[int, int]], cues: Cues, sent: Sentence,
                          mentions: list[Mention]) -> tuple[Mention | None, str | None]:
@@ -552,11 +568,12 @@ class ArticleExtractor:
             # a dual-capable missile fired in combat is not a test unless called one
             found["test"] = [t for t in found["test"] if not any(_overlaps(t, x)
                                                                  for x in launches)]
-        if "threat" in found and cues.has("reaction"):
-            # "dismissed the threats as blackmail": the threat is what is reacted to
+        if cues.has("reaction"):
+            # "dismissed the threats as blackmail", "called the new doctrine blackmail":
+            # a trigger that names the signal reacted to is not a new signal
             refs = cues.hits.get("signal_reference", [])
-            found["threat"] = [t for t in found["threat"] if not any(_overlaps(t, r)
-                                                                     for r in refs)]
+            found = {k: [t for t in v if not any(_overlaps(t, r) for r in refs)]
+                     for k, v in found.items()}
         found = {k: v for k, v in found.items() if v}
         if not nuclear_words:
             keep = set(WEAPON_ONLY_TYPES) if capable else set()
@@ -582,7 +599,11 @@ class ArticleExtractor:
             and mn.kind != "adjective"   # "Belarusian aircraft" describes, it does not act
             and not _overlaps((mn.start, mn.end), (speaker.start, speaker.end))
             for mn in self._mentions)
-        if doer is not None and speaker is not None:
+        own_response = main is not None and any(
+            _overlaps(main, r) for r in cues.hits.get("own_response", []))
+        if own_response:
+            other_side = False   # "grounds for a nuclear response": the speaker's side's
+        elif doer is not None and speaker is not None:
             other_side = bool(doer.entity.country and speaker.entity.country
                               and doer.entity.country != speaker.entity.country
                               and not _overlaps((doer.start, doer.end),

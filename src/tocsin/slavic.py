@@ -118,8 +118,15 @@ class RussianPipeline:
             pos[k] = t.pos or "X"
             lemmas[k] = lemma("ru", t.text)
         for sent in nd.sents:
-            if sent.tokens:
-                sent_starts[position[index[sent.tokens[0].id]]] = True
+            if not sent.tokens:
+                continue
+            members = [position[index[t.id]] for t in sent.tokens]
+            sent_starts[members[0]] = True
+            # one tree per sentence: extra roots hang on the first (else spaCy would split)
+            roots = [k for k in members if heads[k] == k]
+            for k in roots[1:]:
+                heads[k] = roots[0]
+                deps[k] = "parataxis"
         sent_starts[0] = True
         doc = Doc(self.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
                   lemmas=lemmas, sent_starts=sent_starts)
