@@ -134,8 +134,8 @@ class Anaphor:
 
 
 def find_dates(text: str, start: int, end: int, language: str, published: date | None,
-               doc_years: tuple[tuple[int, int], ...], deadline_cue: re.Pattern[str] | None
-               ) -> list[DateMention]:
+               doc_years: tuple[tuple[int, int], ...], deadline_cue: re.Pattern[str] | None,
+               future: bool = False) -> list[DateMention]:
     """Date mentions inside text[start:end] (absolute offsets), resolved."""
     pattern = _COMPILED.get(language)
     if pattern is None:
@@ -144,11 +144,12 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
     out = []
     for m in pattern.finditer(folded):
         expr = m.group().strip()
-        resolved = resolve(expr, language, published, _nearest_year(doc_years, start + m.start()))
+        resolved = resolve(expr, language, published, _nearest_year(doc_years, start + m.start()),
+                           future)
         if resolved is None:
             continue
         before = folded[max(0, m.start() - 14) : m.start()]
-        is_deadline = bool(deadline_cue and deadline_cue.search(before + " " + expr[:6]))
+        is_deadline = bool(deadline_cue and deadline_cue.search(before + expr[:6]))
         out.append(DateMention(start + m.start(), start + m.end(),
                                text[start + m.start() : start + m.end()], resolved, is_deadline))
     return out
@@ -198,7 +199,7 @@ def _lookup(pairs: list[tuple[str, int]], expr: str) -> int | None:
 
 @lru_cache(maxsize=8192)
 def resolve(expr: str, language: str, published: date | None,
-            inferred_year: int | None) -> EventDate | None:
+            inferred_year: int | None, future: bool = False) -> EventDate | None:
     """Resolve one (folded) expression. Year: explicit > publication date > nearest explicit
     year in the document > unknown. Weekdays and "yesterday" need a publication date."""
     if expr in DEICTIC[language]:
@@ -230,8 +231,9 @@ def resolve(expr: str, language: str, published: date | None,
     year = int(year_m.group()) if year_m else None
     if year is None and published is not None:
         year = published.year
-        if (month, day or 1) > (published.month, published.day) and day is not None:
-            year -= 1   # "le 4 avril" in a March article happened last year
+        if (month, day or 1) > (published.month, published.day) and day is not None \
+                and not future:
+            year -= 1   # "le 4 avril" in a March article happened last year (unless planned)
     elif year is None:
         year = inferred_year
     if day is not None:

@@ -413,6 +413,14 @@ class ArticleExtractor:
                 break
         return []
 
+    def display_name(self, text: str) -> str:
+        """Canonical form of a name the knowledge base does not know (Latin nominative)."""
+        if self.lang in ("uk", "ru"):
+            from .slavic import person_name
+
+            return person_name(text, self.lang)
+        return text
+
     def person_after(self, doc: Any, pos: int, assessor: bool) -> Mention | None:
         """A person the knowledge base does not know, named by NER right after ``pos``."""
         off = self._para_offset(doc)
@@ -420,8 +428,8 @@ class ArticleExtractor:
             start = e.start_char + off
             if e.label_ in ("PER", "PERSON") and pos <= start <= pos + 60:
                 kind = "analyst" if assessor else "official"
-                return Mention(start, e.end_char + off, Entity(e.text, None, None), "person",
-                               kind)
+                return Mention(start, e.end_char + off,
+                               Entity(self.display_name(e.text), None, None), "person", kind)
         return None
 
     def speaker_by_order(self, speech_spans: list[tuple[int, int]], cues: Cues, sent: Sentence,
@@ -536,7 +544,8 @@ class ArticleExtractor:
         if ent is None:
             return None
         return Mention(head.left_edge.idx + off, head.right_edge.idx + off
-                       + len(head.right_edge.text), Entity(ent.text, None, None), "person")
+                       + len(head.right_edge.text), Entity(self.display_name(ent.text), None,
+                                                           None), "person")
 
     def role_holder(self, org: Mention) -> Mention | None:
         """'the head of the ministry' -> the person named before who holds a role there."""
@@ -794,7 +803,7 @@ class ArticleExtractor:
                 and (actor is None or last.actor.country != actor.entity.country):
             # a reaction to the previous sentence's signal targets its author
             target = Mention(sent.start, sent.start, last.actor, "previous")
-        when = self.pick_date(sent, trigger)
+        when = self.pick_date(sent, trigger, future=modality == "planned")
         attribution = None
         if speaker is not None:
             attribution = Attribution(speaker.entity.name, speaker.source_kind
@@ -872,15 +881,17 @@ class ArticleExtractor:
             return mn
         return None
 
-    def sentence_dates(self, sent: Sentence) -> list[DateMention]:
+    def sentence_dates(self, sent: Sentence, future: bool = False) -> list[DateMention]:
         return [d for d in find_dates(self.text, sent.start, sent.end, self.lang,
-                                      self.date_base, self.years, self.lex.cue("deadline"))
+                                      self.date_base, self.years, self.lex.cue("deadline"),
+                                      future)
                 if not d.deadline]
 
-    def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None) -> EventDate | None:
+    def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None,
+                  future: bool = False) -> EventDate | None:
         """The date nearest the trigger in the sentence; else "three days later" from the
         date told before; else the date of the paragraph's narrative so far."""
-        found = self.sentence_dates(sent)
+        found = self.sentence_dates(sent, future)
         if found:
             anchor = sent.start + (trigger[0] if trigger else 0)
             return min(found, key=lambda d: abs(d.start - anchor)).date

@@ -152,3 +152,24 @@ def _non_overlapping(spans: list[Any]) -> list[Any]:
             out.append(s)
             end = s.end
     return out
+
+
+def person_name(text: str, language: str) -> str:
+    """'Игоря Соколова' -> 'Igor Sokolov': each word to the nominative (keeping gender),
+    then transliterated. Latin-script names are returned as they are."""
+    from .textutil import transliterate
+
+    if not any("\u0400" <= c <= "\u04ff" for c in text):
+        return text
+    words = []
+    for w in text.split():
+        best = None
+        for p in morph(language).parse(w):
+            if {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")):
+                best = p
+                break
+        if best is not None:
+            nom = best.inflect({"nomn", "sing"})
+            w = (nom.word if nom else best.normal_form).capitalize()
+        words.append(transliterate(w, language))
+    return " ".join(words)

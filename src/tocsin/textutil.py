@@ -73,3 +73,27 @@ def skeleton(word: str) -> str:
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)
     return s.rstrip("aeiou") or s
+
+
+# Cyrillic -> Latin as English-language news writes names (Dmitry, Sergei, Andrei, Yulia).
+_CYR = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch",
+    "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+_UK = {"г": "h", "ґ": "g", "и": "y", "і": "i", "ї": "yi", "є": "ye", "'": "", "’": ""}
+_ENDINGS = (("ий", "y"), ("ый", "y"), ("ей", "ei"), ("ій", "iy"), ("ия", "ia"))
+
+
+def transliterate(word: str, language: str = "ru") -> str:
+    """One Cyrillic word in Latin letters, capitalised like the input."""
+    low = word.lower()
+    tail = ""
+    for ending, latin in _ENDINGS:
+        if low.endswith(ending) and len(low) > 3:
+            low, tail = low[: -len(ending)], latin
+            break
+    table = {**_CYR, **(_UK if language == "uk" else {})}
+    out = "".join(table.get(c, c) for c in low) + tail
+    return out[:1].upper() + out[1:] if word[:1].isupper() else out
