@@ -279,7 +279,7 @@ class ArticleExtractor:
         if not tokens:
             return None
         self._speech_verb = None
-        speech = cues.hits.get("speech", [])
+        speech = cues.hits.get("speech", []) + cues.hits.get("belief", [])
         self._speech_tokens = {t.i for t in tokens if t.pos_ in ("VERB", "AUX") and any(
             a <= t.idx + self._para_offset(doc) - sent.start < b for a, b in speech)}
         speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
@@ -508,7 +508,7 @@ class ArticleExtractor:
                 # "le ministère français des Affaires étrangères": the state speaks
                 return whole(inside[0], "state_body")
         if not inside:
-            if self.is_word("pronoun", word) or head.pos_ == "PRON":
+            if self.is_word("pronoun", word):   # "he", not "anyone"
                 return whole(self.ctx.persons[-1]) if self.ctx.persons else None
             if self.has_word("assessor_group", np_folded):
                 found = self.nearest_assessor(left, all_assessors)
@@ -636,12 +636,14 @@ class ArticleExtractor:
             return "assessment", judgment
         if characterising and speaker is None:
             return "assessment", judgment      # the writer (or a report) characterises a signal
+        if characterising and not physical and not threat and other_party and \
+                cues.has("signal_reference") and speaker is not None and \
+                speaker.kind not in ("media",):
+            # an official characterising another side's words answers them
+            return "reaction", cues.first("signal_reference")
         if other_side and (characterising or believing or (threat and not physical)):
             return "assessment", judgment      # one side judging the other's signal
         if characterising and not physical and not threat and speaker is not None:
-            if not assessor and other_party and cues.has("signal_reference"):
-                # an official characterising another side's words answers them
-                return "reaction", cues.first("signal_reference")
             return "assessment", judgment
         if inherited and not nuclear_words and not capable:
             last = self.ctx.last_event
