@@ -637,8 +637,8 @@ class ArticleExtractor:
         if characterising and speaker is None:
             return "assessment", judgment      # the writer (or a report) characterises a signal
         if characterising and not physical and not threat and other_party and \
-                cues.has("signal_reference") and speaker is not None and \
-                speaker.kind not in ("media",):
+                cues.has("signal_reference") and not cues.has("belief") and \
+                speaker is not None and speaker.kind not in ("media",):
             # an official characterising another side's words answers them
             return "reaction", cues.first("signal_reference")
         if other_side and (characterising or believing or (threat and not physical)):
