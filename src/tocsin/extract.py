@@ -490,7 +490,8 @@ class ArticleExtractor:
         that appositions ("X, secretary of the Council of Y") count as the same party."""
         left = head.left_edge.idx + off
         right = head.right_edge.idx + len(head.right_edge.text) + off
-        inside = [mn for mn in mentions if left <= mn.start and mn.end <= right]
+        # overlap, not inclusion: a parser may split "Vladimir Poutine" into two subjects
+        inside = [mn for mn in mentions if mn.start < right and left < mn.end]
         word = fold(head.text)
         np_folded = fold(self.text[left:right])
         head_span = (head.idx + off, head.idx + off + len(head.text))
