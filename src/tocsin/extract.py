@@ -331,8 +331,9 @@ class ArticleExtractor:
                           for mn in mentions)
         names_side = any(last.actor is not None and mn.entity.country == last.actor.country
                          for mn in mentions if mn.kind != "adjective")
-        if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL:
-            return True
+        if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL \
+                and last.type not in ("deployment", "exercise"):
+            return True   # "the law was signed on 2 November": the same procedure goes on
         if cues.has("reaction") and (gap == 1 or (gap <= INHERIT_WINDOW and (
                 cues.has("signal_reference") or names_side))):
             return True

@@ -207,7 +207,7 @@ def _jsonl_records(given: str, text: str, settings: Settings) -> Iterator[Item]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Skipped("ingest", f"malformed JSON line: {exc.msg} at column {exc.colno}", doc)
+            yield Skipped("ingest", f"malformed JSON line: {exc.msg} (column {exc.colno})", doc)
             continue
         if not isinstance(rec, dict):
             yield Skipped("ingest", "JSON line is not an object", doc)
