@@ -59,7 +59,7 @@ def test_bad_files_raise_a_clear_error(tmp_path: Path) -> None:
 SAME_PERSON = {
     "vladimir-putin": ["Vladimir Putin", "Vladimir Poutine", "Володимир Путін", "Владимир Путин"],
     "sergei-shoigu": ["Sergei Shoigu", "Sergueï Choïgou", "Сергій Шойгу", "Сергей Шойгу"],
-    "sergey-lavrov": ["Sergey Lavrov", "Sergueï Lavrov", "Сергій Лавров", "Сергей Лавров"],
+    "sergey-lavrov": ["Sergei Lavrov", "Sergueï Lavrov", "Сергій Лавров", "Сергей Лавров"],
     "dmitry-medvedev": ["Dmitry Medvedev", "Dmitri Medvedev", "Дмитро Медведєв",
                         "Дмитрий Медведев"],
     "dmitry-peskov": ["Dmitry Peskov", "Dmitri Peskov", "Дмитро Пєсков", "Дмитрий Песков"],

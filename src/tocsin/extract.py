@@ -37,6 +37,10 @@ SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
 WORD = re.compile(r"\w+")
 TACTICAL_ID = "tactical-nuclear-weapons"
+# prepositions that make a noun's modifier a place rather than an owner (all languages)
+LOCATIVE_CASES = {fold(w) for w in (
+    "в", "во", "на", "у", "із", "из", "au", "aux", "en", "dans", "à", "sur", "in", "at", "on",
+    "into", "near", "près")}
 TACTICAL = re.compile(fold(r"\s*(?:tactiques?|tactical|non-?strat\w+|тактичн\w*|тактическ\w*)"))
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
 HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
@@ -125,6 +129,7 @@ class ArticleExtractor:
         self.text = article.text
         self.ctx = Context()
         self._mentions: list[Mention] = []            # of the sentence being read
+        self._matches: list[Match] = []
         self._sentence_index = 0
         self._sentence_start = 0
         self._speech_verb: Any = None
@@ -289,6 +294,7 @@ class ArticleExtractor:
             return self.doer_of(span, sent, tokens, off, mentions, all_assessors)
 
         self._mentions = mentions
+        self._matches = matches
         self._sentence_index = idx
         self._sentence_start = sent.start
         self._modifiers = self.modifier_spans(tokens, sent, off)
@@ -510,6 +516,9 @@ class ArticleExtractor:
                 # "le ministère français des Affaires étrangères": the state speaks
                 return whole(inside[0], "state_body")
         if not inside:
+            crews = self.weapon_crews(head, left, right)
+            if crews is not None:
+                return crews
             if self.is_word("pronoun", word):   # "he", not "anyone"
                 return whole(self.ctx.persons[-1]) if self.ctx.persons else None
             if self.has_word("assessor_group", np_folded):
@@ -534,6 +543,20 @@ class ArticleExtractor:
             return whole(on_head[0], "country")
         if self.is_word("group_noun", word) or self.is_word("group_noun", head.lemma_):
             return whole(inside[0], "group")
+        return None
+
+    def weapon_crews(self, head: Any, left: int, right: int) -> Mention | None:
+        """'the MiG-31 crews': a group named by the system it operates -> its country."""
+        if not (self.is_word("group_noun", head.text) or self.is_word("group_noun", head.lemma_)):
+            return None
+        for m in self._matches:
+            ref = m.first("weapon")
+            if ref is None or not (left <= m.start < right):
+                continue
+            w = next((w for w in self.kb.weapons if w.id == ref.id), None)
+            if w is not None and w.country and not w.generic:
+                name = self.kb.country_name(w.country) or w.country
+                return Mention(left, right, Entity(name, w.country, w.country), "crews")
         return None
 
     def unknown_person(self, head: Any, off: int) -> Mention | None:
@@ -732,6 +755,9 @@ class ArticleExtractor:
         out = []
         for c in noun.children:
             if c.dep_ in ("nmod", "poss", "nmod:poss"):
+                cases = {fold(g.text) for g in c.children if g.dep_ == "case"}
+                if cases & LOCATIVE_CASES:
+                    continue   # "placement in Belarus": where, not whose
                 out.append(c)
             elif c.dep_ == "prep" and c.lower_ in ("of", "by"):
                 out.extend(g for g in c.children if g.dep_ == "pobj")
@@ -745,6 +771,8 @@ class ArticleExtractor:
                 return speaker
             if etype == "assessment":
                 return self.nearest_assessor(sent.start, all_assessors)
+        if doer is not None and doer.kind == "crews" and speaker is not None:
+            return speaker   # a system's maker is a weak guess at its operator
         return doer or speaker or self.first_actor(mentions)
 
     @staticmethod
