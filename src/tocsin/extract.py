@@ -50,6 +50,7 @@ INHERIT_WINDOW = 6     # sentences a reaction may lie after the signal it refers
 MODIFIER_PENALTY = 60.0
 MAX_ANCHOR_DISTANCE = 150 # characters between a physical trigger and the nuclear term
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
+DATE_CARRY = 2          # paragraphs a narrative date carries over
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
@@ -933,7 +934,8 @@ class ArticleExtractor:
         anaphors = find_anaphors(self.text, sent.start, sent.end, self.lang)
         if anaphors:
             return shift(last[0], anaphors[0].days)
-        return last[0] if last[1] == sent.paragraph else None
+        # the story's date holds for the next paragraph too ("He added that ...")
+        return last[0] if sent.paragraph - last[1] <= DATE_CARRY else None
 
     def remember_date(self, sent: Sentence, event: Event | None) -> None:
         """Keep the narrative date: the event's date, else the last date the sentence tells."""
