@@ -229,7 +229,9 @@ class ArticleExtractor:
     def run(self, docs: dict[int, Any], sentences: list[Sentence]) -> list[Event]:
         """``docs`` maps paragraph index -> parsed spaCy Doc (only candidate paragraphs)."""
         gaz = self.res.gazetteer
-        sent_matches = [gaz.find(self.text, s.start, s.end) for s in sentences]
+        sent_matches = [gaz.find(self.text, s.start, s.end,
+                                 self.article.paragraphs[s.paragraph].language)
+                        for s in sentences]
         # First pass: every assessor named anywhere in the article (a report is often named
         # after the claims it makes).
         all_assessors: list[Mention] = []
@@ -365,8 +367,13 @@ class ArticleExtractor:
                 resolved = self.nearest_assessor(s0, all_assessors)
                 if resolved:
                     return resolved, cue_text
-            after = [mn for mn in mentions if s0 + ce <= mn.start <= s0 + ce + 80
-                     and mn.kind != "adjective"]
+            after = [mn for mn in mentions if s0 + ce <= mn.start <= s0 + ce + 80]
+            if after and after[0].kind in ("country", "adjective") and self.has_word(
+                    "assessor_group", cues.folded[cs : after[0].end - s0]):
+                service = self.intelligence_of(after[0])   # "according to Ukrainian intelligence"
+                if service is not None:
+                    return service, cue_text
+            after = [mn for mn in after if mn.kind != "adjective"]
             if after:
                 return after[0], cue_text
             named = self.person_after(doc, s0 + ce, group is not None)
@@ -428,6 +435,17 @@ class ArticleExtractor:
 
             return person_name(text, self.lang)
         return text
+
+    def intelligence_of(self, country: Mention) -> Mention | None:
+        """'British intelligence', 'розвідка України': the country's intelligence service
+        (the generic one when the knowledge base has it)."""
+        services = [a for a in self.kb.actors
+                    if a.kind == "intelligence" and a.country == country.entity.country]
+        if not services:
+            return None
+        best = min(services, key=lambda a: ("intelligence" not in a.name.lower(), len(a.name)))
+        return Mention(country.start, country.end, Entity(best.name, best.country, best.id),
+                       "intelligence", "intelligence")
 
     def person_after(self, doc: Any, pos: int, assessor: bool) -> Mention | None:
         """A person the knowledge base does not know, named by NER right after ``pos``."""
@@ -507,6 +525,11 @@ class ArticleExtractor:
         def whole(mn: Mention, kind: str | None = None) -> Mention:
             return Mention(left, right, mn.entity, kind or mn.kind, mn.source_kind)
 
+        if inside and all(mn.kind in ("adjective", "country") for mn in inside) and \
+                self.has_word("assessor_group", np_folded):
+            service = self.intelligence_of(inside[0])
+            if service is not None:
+                return whole(service)
         if not inside or all(mn.kind == "adjective" for mn in inside):
             person = self.unknown_person(head, off)
             if person is not None:

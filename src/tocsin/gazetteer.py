@@ -4,7 +4,7 @@ transliteration skeleton and a fuzzy (rapidfuzz) pass for proper names written d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -44,17 +44,25 @@ class Gazetteer:
     skeletons: dict[str, tuple[Ref, ...]]
     surnames: dict[str, tuple[Ref, ...]]
     fuzzy_threshold: int
+    lemma_index: dict[str, dict[tuple[str, ...], tuple[Ref, ...]]] = field(default_factory=dict)
+    lemma_max_len: int = 1
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
-        """All non-overlapping matches in text[start:end], longest first, offsets absolute."""
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             language: str | None = None) -> list[Match]:
+        """All non-overlapping matches in text[start:end], longest first, offsets absolute.
+        For Ukrainian and Russian, inflected forms also match through their lemmas
+        ("Білорусі" -> Білорусь, «Іскандерів» -> Іскандер)."""
         end = len(text) if end is None else end
         folded = fold(text[start:end])
         spans = [(m.start() + start, m.end() + start) for m in WORD_RE.finditer(folded)]
         toks = [folded[s - start : e - start] for s, e in spans]
+        lemmas = self._lemmas(text, spans, language)
         out: list[Match] = []
         i = 0
         while i < len(toks):
             hit = self._longest(text, spans, toks, i)
+            if hit is None and lemmas is not None and language is not None:
+                hit = self._longest_lemma(text, spans, lemmas, i, language)
             if hit is not None:
                 out.append(hit)
                 i += len(WORD_RE.findall(fold(hit.text)))
@@ -76,6 +84,24 @@ class Gazetteer:
             if key in self.case_sensitive and not text[s:e].replace("-", "").isupper():
                 continue
             return Match(s, e, text[s:e], refs)
+        return None
+
+    def _lemmas(self, text: str, spans: list[tuple[int, int]],
+                language: str | None) -> list[str] | None:
+        if language not in self.lemma_index:
+            return None
+        from .slavic import lemma
+
+        return [fold(lemma(language, text[s:e])) for s, e in spans]
+
+    def _longest_lemma(self, text: str, spans: list[tuple[int, int]], lemmas: list[str],
+                       i: int, language: str) -> Match | None:
+        index = self.lemma_index[language]
+        for n in range(min(self.lemma_max_len, len(lemmas) - i), 0, -1):
+            refs = index.get(tuple(lemmas[i : i + n]))
+            if refs:
+                s, e = spans[i][0], spans[i + n - 1][1]
+                return Match(s, e, text[s:e], refs, how="lemma")
         return None
 
     def _approximate(self, text: str, span: tuple[int, int], tok: str) -> Match | None:
@@ -137,12 +163,45 @@ def build_gazetteer(kb: Knowledge, fuzzy_threshold: int = 88) -> Gazetteer:
     frozen = {
         k: tuple(sorted(v, key=lambda r: ENTRY_PRIORITY[r.kind])) for k, v in index.items()
     }
+    lemma_index = build_lemma_index(kb)
     return Gazetteer(
         index=frozen, case_sensitive=frozenset(cs), max_len=max(map(len, frozen), default=1),
         skeletons={k: tuple(dict.fromkeys(v)) for k, v in skel.items()},
         surnames={k: tuple(dict.fromkeys(v)) for k, v in surnames.items()},
-        fuzzy_threshold=fuzzy_threshold,
+        fuzzy_threshold=fuzzy_threshold, lemma_index=lemma_index,
+        lemma_max_len=max((len(k) for ix in lemma_index.values() for k in ix), default=1),
     )
+
+
+def _entries(kb: Knowledge) -> list[tuple[dict[str, tuple[str, ...]], Ref]]:
+    out: list[tuple[dict[str, tuple[str, ...]], Ref]] = []
+    out += [(a.aliases, Ref("actor", a.id)) for a in kb.actors]
+    out += [(p.aliases, Ref("place", p.id)) for p in kb.places]
+    out += [(w.aliases, Ref("weapon", w.id)) for w in kb.weapons]
+    out += [(c.aliases, Ref("country", c.code)) for c in kb.countries]
+    out += [(c.adjectives, Ref("adjective", c.code)) for c in kb.countries]
+    return out
+
+
+def build_lemma_index(kb: Knowledge) -> dict[str, dict[tuple[str, ...], tuple[Ref, ...]]]:
+    """Ukrainian and Russian aliases indexed by the lemmas of their words (pymorphy3)."""
+    try:
+        from .slavic import lemma
+    except ImportError:  # pragma: no cover - declared dependency
+        return {}
+    out: dict[str, dict[tuple[str, ...], list[Ref]]] = {"uk": {}, "ru": {}}
+    for aliases, ref in _entries(kb):
+        for lang in ("uk", "ru"):
+            for alias in aliases.get(lang, ()):
+                words = WORD_RE.findall(alias)
+                if not words:
+                    continue
+                key = tuple(fold(lemma(lang, w)) for w in words)
+                bucket = out[lang].setdefault(key, [])
+                if ref not in bucket:
+                    bucket.append(ref)
+    return {lang: {k: tuple(sorted(v, key=lambda r: ENTRY_PRIORITY[r.kind]))
+                   for k, v in ix.items()} for lang, ix in out.items()}
 
 
 @lru_cache(maxsize=4)

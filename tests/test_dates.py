@@ -1,0 +1,65 @@
+"""Golden tests for date expressions in the four languages (stage: dates)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tocsin.dates import document_years, find_anaphors, find_dates, shift
+from tocsin.model import EventDate
+
+PUB = date(2024, 11, 21)   # a Thursday
+
+
+@pytest.mark.parametrize("lang,text,published,expected", [
+    ("fr", "Le 4 avril, il a parlé.", PUB, (2024, 4, 4)),
+    ("fr", "Le 25 décembre, il a parlé.", PUB, (2023, 12, 25)),      # after publication: last year
+    ("fr", "Le 1er juillet 2023, tout était fini.", None, (2023, 7, 1)),
+    ("fr", "Hier, le ministre a parlé.", PUB, (2024, 11, 20)),
+    ("fr", "Mardi, le ministre a parlé.", PUB, (2024, 11, 19)),
+    ("fr", "Jeudi, le ministre a parlé.", PUB, (2024, 11, 21)),      # the publication day itself
+    ("fr", "En février 2023, rien.", None, (2023, 2, None)),
+    ("en", "On March 25, 2023, he spoke.", None, (2023, 3, 25)),
+    ("en", "On Tuesday he spoke.", PUB, (2024, 11, 19)),
+    ("en", "Yesterday he spoke.", PUB, (2024, 11, 20)),
+    ("uk", "4 квітня він заявив.", PUB, (2024, 4, 4)),
+    ("uk", "Учора він заявив.", PUB, (2024, 11, 20)),
+    ("uk", "У вівторок він заявив.", PUB, (2024, 11, 19)),
+    ("ru", "25 марта 2023 года он заявил.", None, (2023, 3, 25)),
+    ("ru", "В понедельник он заявил.", PUB, (2024, 11, 18)),
+    ("ru", "Вчера он заявил.", PUB, (2024, 11, 20)),
+])
+def test_expressions_resolve(lang: str, text: str, published: date | None,
+                             expected: tuple[int | None, int | None, int | None]) -> None:
+    found = find_dates(text, 0, len(text), lang, published, document_years(text), None)
+    assert found, text
+    d = found[0].date
+    assert (d.year, d.month, d.day) == expected
+
+
+def test_no_publication_date_means_no_relative_date_and_no_invented_year() -> None:
+    text = "Mardi, le 4 avril, il a parlé."
+    found = find_dates(text, 0, len(text), "fr", None, (), None)
+    assert [(d.date.year, d.date.month, d.date.day) for d in found] == [(None, 4, 4)]
+
+
+def test_year_inferred_from_the_nearest_explicit_year() -> None:
+    text = "En février 2023, des équipages ont été formés. Le 3 avril, ils ont commencé."
+    found = find_dates(text, 0, len(text), "fr", None, document_years(text), None)
+    assert found[-1].date == EventDate(2023, 4, 3)
+
+
+def test_deadline_is_marked() -> None:
+    cue = re.compile(r"\bd'ici(?: le)?\b")
+    text = "Le stockage sera prêt d'ici le 1er juillet 2023."
+    (d,) = find_dates(text, 0, len(text), "fr", None, (), cue)
+    assert d.deadline
+
+
+def test_anaphoric_dates_shift_the_previous_one() -> None:
+    (a,) = find_anaphors("Trois jours plus tard, il a confirmé.", 0, 40, "fr")
+    assert shift(EventDate(2023, 6, 13), a.days) == EventDate(2023, 6, 16)
+    (b,) = find_anaphors("The next day he added.", 0, 30, "en")
+    assert shift(EventDate(None, 6, 30), b.days) == EventDate(None, 7, 1)
