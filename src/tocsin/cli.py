@@ -25,7 +25,8 @@ from .pipeline import process_item
 from .settings import Settings
 
 err = Console(stderr=True)
-out = Console()
+# Pipes and CI logs get a readable width rather than rich's 80-column default.
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Settings:
@@ -208,16 +209,26 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
 
 
 def _event_table(events: list[Event]) -> Table:
-    t = Table(show_lines=False)
-    for c in ("date", "type", "actor", "weapon", "modality", "doc", "sentence"):
-        t.add_column(c, overflow="fold")
+    t = Table(show_lines=False, box=None, pad_edge=False)
+    for c, width in (("date", 10), ("type", 12), ("actor", 26), ("weapon", 18),
+                     ("modality", 11), ("doc", 22)):
+        t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=width,
+                     min_width=width if c in ("date", "type", "modality") else None)
+    t.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=EVIDENCE_WIDTH)
     for e in events:
         d = e.date
-        when = "-".join(str(x) for x in (d.year, d.month, d.day) if x) if d else ""
+        when = "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else ""
         t.add_row(when, e.type, f"{e.actor.name} ({e.actor.country})" if e.actor else "",
-                  e.weapon.name if e.weapon else "", e.modality, e.doc,
-                  e.sentence[:160] + ("…" if len(e.sentence) > 160 else ""))
+                  e.weapon.name if e.weapon else "", e.modality, Path(e.doc).name,
+                  _clip(" ".join(e.sentence.split()), EVIDENCE_WIDTH))
     return t
+
+
+EVIDENCE_WIDTH = 70
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()
