@@ -144,6 +144,8 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
     out = []
     for m in pattern.finditer(folded):
         expr = m.group().strip()
+        if expr.startswith(("depuis", "since")):
+            continue   # "no test since 1992" dates the background, not the event
         resolved = resolve(expr, language, published, _nearest_year(doc_years, start + m.start()),
                            future)
         if resolved is None:
