@@ -321,11 +321,10 @@ class ArticleExtractor:
 
     def weapons_in(self, matches: list[Match]) -> list[tuple[Match, Any]]:
         out = []
-        by_id = {w.id: w for w in self.kb.weapons}
         for m in matches:
             ref = m.first("weapon")
-            if ref is not None and ref.id in by_id:
-                out.append((m, by_id[ref.id]))
+            if ref is not None and ref.id in self.kb.weapon_by_id:
+                out.append((m, self.kb.weapon_by_id[ref.id]))
         return out
 
     def inherits_context(self, idx: int, cues: Cues, mentions: list[Mention]) -> bool:
@@ -577,7 +576,7 @@ class ArticleExtractor:
             ref = m.first("weapon")
             if ref is None or not (left <= m.start < right):
                 continue
-            w = next((w for w in self.kb.weapons if w.id == ref.id), None)
+            w = self.kb.weapon_by_id.get(ref.id)
             if w is not None and w.country and not w.generic:
                 name = self.kb.country_name(w.country) or w.country
                 return Mention(left, right, Entity(name, w.country, w.country), "crews")
@@ -895,7 +894,7 @@ class ArticleExtractor:
             m, g = max(generic, key=lambda mw: len(mw[1].name))
             after = fold(self.text[m.end : m.end + 24])
             if g.id != TACTICAL_ID and TACTICAL.match(after):
-                tactical = next((w for w in self.kb.weapons if w.id == TACTICAL_ID), None)
+                tactical = self.kb.weapon_by_id.get(TACTICAL_ID)
                 if tactical is not None:   # "munitions nucléaires tactiques"
                     return Entity(tactical.name, None, tactical.id)
             return Entity(g.name, None, g.id)
@@ -909,7 +908,7 @@ class ArticleExtractor:
         for m in matches:
             ref = m.first("place")
             if ref is not None and m.first("actor") is None:
-                p = next(p for p in self.kb.places if p.id == ref.id)
+                p = self.kb.place_by_id[ref.id]
                 return Entity(p.name, p.country, p.id)
         for m in matches:
             ref = m.first("country")

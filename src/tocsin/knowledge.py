@@ -100,6 +100,8 @@ class Knowledge:
     lexicon_version: int = 1
     by_id: dict[str, Actor] = field(default_factory=dict)
     country_by_code: dict[str, Country] = field(default_factory=dict)
+    weapon_by_id: dict[str, Weapon] = field(default_factory=dict)
+    place_by_id: dict[str, Place] = field(default_factory=dict)
 
     def actor(self, actor_id: str) -> Actor | None:
         return self.by_id.get(actor_id)
@@ -272,6 +274,7 @@ def load_knowledge(kb_dir: Path = KB_DIR) -> Knowledge:
         countries=countries, actors=actors, weapons=weapons, places=places,
         lexicons=lexicons, lexicon_version=version, by_id=by_id,
         country_by_code={c.code: c for c in countries},
+        weapon_by_id={w.id: w for w in weapons}, place_by_id={p.id: p for p in places},
     )
 
 
