@@ -1,0 +1,43 @@
+"""Story clustering (first version) and the B³ score it is measured with."""
+
+from __future__ import annotations
+
+from tocsin.model import Entity, Event, EventDate
+from tocsin.stories import b_cubed, cluster
+
+
+def ev(eid: str, doc: str, etype: str, actor: str, country: str, day: int | None,
+       sentence: str, weapon: str | None = None) -> Event:
+    return Event(event_id=eid, doc=doc, content_id=doc, type=etype, span=(0, len(sentence)),
+                 sentence=sentence, actor=Entity(actor, country, actor.lower()), target=None,
+                 weapon=Entity(weapon) if weapon else None, location=None,
+                 date=EventDate(2024, 5, day) if day else None, modality="asserted",
+                 attribution=None, quote=None, confidence=0.8, language="en")
+
+
+def test_same_happening_in_two_articles_is_one_story_and_others_stay_apart() -> None:
+    events = [
+        ev("a1", "wire.txt", "exercise", "Russian Ministry of Defence", "RUS", 21,
+           "The defence ministry began tactical nuclear drills in the Southern district.",
+           "tactical nuclear weapons"),
+        ev("b1", "copy.txt", "exercise", "Russian Ministry of Defence", "RUS", 21,
+           "Russia's defence ministry said tactical nuclear drills began in the south.",
+           "tactical nuclear weapons"),
+        ev("c1", "other.txt", "exercise", "Belarus", "BLR", 2,
+           "Belarusian crews trained with Iskander-M launchers near Asipovichy.",
+           "Iskander-M"),
+        ev("d1", "wire.txt", "reaction", "NATO", "NATO", 22,
+           "NATO called the drills irresponsible nuclear rhetoric."),
+    ]
+    stories = cluster(events)
+    groups = sorted(sorted(m.event_id for m in s.mentions) for s in stories)
+    assert groups == [["a1", "b1"], ["c1"], ["d1"]]
+    again = cluster(list(reversed(events)))
+    assert sorted(s.story_id for s in again) == sorted(s.story_id for s in stories)
+
+
+def test_b_cubed() -> None:
+    gold = {"a": "x", "b": "x", "c": "y"}
+    assert b_cubed([["a", "b"], ["c"]], gold) == (1.0, 1.0, 1.0)
+    p, r, f = b_cubed([["a", "b", "c"]], gold)
+    assert round(p, 3) == 0.556 and r == 1.0 and 0.7 < f < 0.72
