@@ -23,7 +23,10 @@ WINDOW_DAYS = {
     "test": 3, "arms_control": 20, "assessment": 7, "reaction": 3, "use": 2,
 }
 MIN_SCORE = 3.0
-STOPWORDS = frozenset(["le", "la", "les", "de", "des", "du", "un", "une", "et", "en", "a", "au", "aux", "que", "qui", "the", "of", "and", "to", "in", "on", "for", "with", "by", "is", "was", "that", "it", "as", "at", "from", "і", "в", "у", "на", "з", "що", "та", "и", "в", "на", "с", "что", "по"])
+STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
+    "that", "with", "from", "this", "have", "said", "pour", "dans", "avec", "sont", "leur",
+    "також", "було", "який", "this", "також", "было", "также", "который", "about", "their",
+})
 
 
 @dataclass(frozen=True)
