@@ -25,7 +25,7 @@ WINDOW_DAYS = {
 MIN_SCORE = 3.0
 STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
     "that", "with", "from", "this", "have", "said", "pour", "dans", "avec", "sont", "leur",
-    "також", "було", "який", "this", "також", "было", "также", "который", "about", "their",
+    "також", "було", "який", "было", "также", "который", "about", "their",
 })
 
 
