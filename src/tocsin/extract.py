@@ -37,6 +37,8 @@ SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 WEAPON_ONLY_TYPES = ("exercise", "deployment", "test", "readiness")
 WORD = re.compile(r"\w+")
 TACTICAL_ID = "tactical-nuclear-weapons"
+# a launch of these is a strategic signal even when no one says "nuclear"
+STRATEGIC = re.compile(r"intercontinental|ICBM|SLBM|submarine-launched|strategic", re.I)
 # prepositions that make a noun's modifier a place rather than an owner (all languages)
 LOCATIVE_CASES = {fold(w) for w in (
     "в", "во", "на", "у", "із", "из", "au", "aux", "en", "dans", "à", "sur", "in", "at", "on",
@@ -624,7 +626,8 @@ class ArticleExtractor:
         anchors = nuclear_words + [(m.start - s0, m.end - s0) for m, _ in capable]
         found = {k.split(":", 1)[1]: v for k, v in cues.hits.items() if k.startswith("trigger:")}
         launches = cues.hits.get("launch", [])
-        if "test" in found and not nuclear_words:
+        strategic = any(STRATEGIC.search(w.category) for _, w in capable)
+        if "test" in found and not nuclear_words and not strategic:
             # a dual-capable missile fired in combat is not a test unless called one
             found["test"] = [t for t in found["test"] if not any(_overlaps(t, x)
                                                                  for x in launches)]
@@ -669,7 +672,9 @@ class ArticleExtractor:
                               and not _overlaps((doer.start, doer.end),
                                                 (speaker.start, speaker.end)))
         else:
-            other_side = other_party   # no doer found: the speaker names another party
+            # no doer found: another party named counts only in a judgment ("X is not
+            # joking"); a threat names its target as a matter of course
+            other_side = other_party and (characterising or believing or cues.has("hedge"))
         # A reaction answers an actual signal: one referred to, the one just before, or a
         # party named -- but "outrage at the possibility that X might use" is a judgment.
         reacting = cues.has("reaction") and (cues.has("signal_reference") or inherited
