@@ -134,3 +134,11 @@ def test_eval_on_seeds_runs() -> None:
 
 def test_python_dash_m_works() -> None:
     assert "run" in tocsin("--help").stdout
+
+
+def test_one_worker_and_two_workers_agree(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "c", 6)
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    tocsin("run", str(corpus), "--db", str(one))
+    tocsin("run", str(corpus), "--db", str(two), "--workers", "2")
+    assert open_store(str(one)).snapshot() == open_store(str(two)).snapshot()
