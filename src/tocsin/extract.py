@@ -133,6 +133,8 @@ class ArticleExtractor:
         self.ctx = Context()
         self._mentions: list[Mention] = []            # of the sentence being read
         self._matches: list[Match] = []
+        self._tokens: list[Any] = []
+        self._offset = 0
         self._sentence_index = 0
         self._sentence_start = 0
         self._speech_verb: Any = None
@@ -300,6 +302,8 @@ class ArticleExtractor:
 
         self._mentions = mentions
         self._matches = matches
+        self._tokens = tokens
+        self._offset = off
         self._sentence_index = idx
         self._sentence_start = sent.start
         self._modifiers = self.modifier_spans(tokens, sent, off)
@@ -344,6 +348,9 @@ class ArticleExtractor:
         if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL \
                 and last.type not in ("deployment", "exercise"):
             return True   # "the law was signed on 2 November": the same procedure goes on
+        if gap <= 1 and last.type in ("exercise", "test") and cues.has("trigger:" + last.type) \
+                and (names_actor or cues.has("speech")):
+            return True   # "the exercises were ordered by Putin earlier this month"
         if cues.has("reaction") and (gap == 1 or (gap <= INHERIT_WINDOW and (
                 cues.has("signal_reference") or names_side))):
             return True
@@ -351,8 +358,12 @@ class ArticleExtractor:
         assessor_named = any(mn.source_kind in ("intelligence", "analyst") for mn in mentions)
         # naming the author of a signal (not of an earlier judgment) refers back to it
         names_signaller = names_actor and last.type not in ("assessment", "reaction")
-        return gap <= 2 and (judging or assessor_named) and (
-            cues.has("signal_reference") or names_signaller)
+        if gap <= 2 and (judging or assessor_named) and (
+                cues.has("signal_reference") or names_signaller):
+            return True
+        # a judgment voiced right after the signal ("they believe the drills do not mean...")
+        return gap <= 1 and judging and (cues.has("speech") or cues.has("source_cue")
+                                         or cues.has("assessor_group"))
 
     # ---- speaker --------------------------------------------------------------------
     def find_speaker(self, doc: Any, tokens: list[Any], cues: Cues, sent: Sentence,
@@ -361,6 +372,10 @@ class ArticleExtractor:
         s0 = sent.start
         off = self._para_offset(doc)
         # "according to X" / "selon X": the source follows the cue.
+        for a, b in cues.hits.get("speech", []):
+            if "-t-" in cues.folded[a:b] and self.ctx.persons:
+                # "..., a-t-il écrit": the inverted pronoun points to the person named before
+                return self.ctx.persons[-1], self.text[s0 + a : s0 + b]
         for cs, ce in cues.hits.get("source_cue", []):
             cue_text = self.text[s0 + cs : s0 + ce].strip()
             group = cues.first("assessor_group")
@@ -553,6 +568,11 @@ class ArticleExtractor:
                 found = self.nearest_assessor(left, all_assessors)
                 return whole(found) if found else None
             return self.unknown_person(head, off)
+        if self.is_word("assessor_group", word) or self.has_word("assessor_group",
+                                                                  np_folded[:25]):
+            # "les experts du Centre ..." speak as analysts, whatever body employs them
+            base = next((mn for mn in inside if mn.kind not in ("adjective",)), inside[0])
+            return Mention(left, right, base.entity, base.kind, "analyst")
         persons = [mn for mn in inside if mn.kind in ("person", "title")]
         if persons:
             return whole(persons[0])
@@ -691,6 +711,11 @@ class ArticleExtractor:
                 return physical[0][0], physical[0][1]
             return "assessment", judgment
         if characterising and speaker is None:
+            subject = self.verb_subject(judgment) if judgment != (0, 0) else None
+            if subject is not None and subject.source_kind == "official" and \
+                    subject.kind in ("person", "title") and not believing:
+                # "Medvedev resorted to nuclear blackmail again": the writer names the signal
+                return "threat", judgment
             return "assessment", judgment      # the writer (or a report) characterises a signal
         if characterising and not physical and not threat and other_party and \
                 cues.has("signal_reference") and not cues.has("belief") and \
@@ -775,6 +800,24 @@ class ArticleExtractor:
                 found = self.np_mention(subj, off, mentions, all_assessors)
                 if found is not None:
                     return found
+            if tok.head is tok:
+                return None
+            tok = tok.head
+        return None
+
+    def verb_subject(self, span: tuple[int, int]) -> Mention | None:
+        """Subject of the verb that governs the words at ``span`` (not their owner)."""
+        tokens, off = self._tokens, self._offset
+        tpos = self._sentence_start + span[0]
+        tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
+        for _ in range(6):
+            if tok is None or not tok.doc.has_annotation("DEP"):
+                return None
+            if tok.pos_ in ("VERB", "AUX"):
+                subj = self.subject_of(tok)
+                if subj is None or subj.pos_ not in ("PROPN", "PRON"):
+                    return None   # "the activation of X's rhetoric coincides": not X
+                return self.np_mention(subj, off, self._mentions, [])
             if tok.head is tok:
                 return None
             tok = tok.head
