@@ -14,7 +14,8 @@ from tocsin.knowledge import KB_DIR, KB_LANGUAGES, load_actors, load_knowledge, 
 CUE_KEYS = {"nuclear", "civil_nuclear", "speech", "source_cue", "hedge", "conditional",
             "negation", "planned", "deadline", "reaction", "signal_reference", "assessment",
             "belief", "assessor_group", "group_noun", "role_head", "org_head", "pronoun",
-            "locative", "clause_break", "weapon_anaphor", "warning", "launch", "history"}
+            "locative", "clause_break", "weapon_anaphor", "warning", "launch", "history",
+            "own_response", "pronoun_plural"}
 TYPES = {"threat", "doctrine", "exercise", "deployment", "readiness", "test", "arms_control"}
 
 

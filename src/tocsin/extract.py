@@ -383,8 +383,12 @@ class ArticleExtractor:
                 resolved = self.nearest_assessor(s0, all_assessors)
                 if resolved:
                     return resolved, cue_text
-            if self.is_word("pronoun", cues.folded[ce : ce + 6].split(",")[0].strip()) \
-                    and self.ctx.persons:
+            following = cues.folded[ce : ce + 7].split(",")[0].strip()
+            if self.is_word("pronoun_plural", following):
+                group = self.ctx.assessors[-1] if self.ctx.assessors else None
+                if group is not None:
+                    return group, cue_text   # "selon eux": the analysts named before
+            elif self.is_word("pronoun", following) and self.ctx.persons:
                 return self.ctx.persons[-1], cue_text   # "selon lui", "according to him"
             after = [mn for mn in mentions if s0 + ce <= mn.start <= s0 + ce + 80]
             if after and after[0].kind in ("country", "adjective") and self.has_word(
