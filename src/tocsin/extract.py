@@ -53,6 +53,7 @@ MODIFIER_PENALTY = 60.0
 MAX_ANCHOR_DISTANCE = 150 # characters between a physical trigger and the nuclear term
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 DATE_CARRY = 2          # paragraphs a narrative date carries over
+STORY_WINDOW = 2       # sentences a sourced continuation may lie after a signal
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
 
@@ -77,6 +78,7 @@ class Context:
     last_event: Event | None = None
     last_event_sentence: int = -10
     last_date: tuple[EventDate, int] | None = None   # narrative date and its paragraph
+    events_so_far: int = 0
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ class ArticleExtractor:
                     events.append(ev)
                     self.ctx.last_event = ev
                     self.ctx.last_event_sentence = i
+                    self.ctx.events_so_far += 1
             self.remember(mentions)
             self.remember_date(sent, ev)
         return events
@@ -362,8 +365,15 @@ class ArticleExtractor:
                 cues.has("signal_reference") or names_signaller):
             return True
         # a judgment voiced right after the signal ("they believe the drills do not mean...")
-        return gap <= 1 and judging and (cues.has("speech") or cues.has("source_cue")
-                                         or cues.has("assessor_group"))
+        if gap <= 1 and judging and (cues.has("speech") or cues.has("source_cue")
+                                     or cues.has("assessor_group")):
+            return True
+        # in a story already about a nuclear signal, a sourced statement that names a type
+        # of signal or judges one continues it ("the drills were ordered by Putin")
+        triggered = any(k.startswith("trigger:") for k in cues.hits)
+        sourced = cues.has("speech") or cues.has("source_cue")
+        return gap <= STORY_WINDOW and sourced and (triggered or judging) and \
+            self.ctx.events_so_far >= 2
 
     # ---- speaker --------------------------------------------------------------------
     def find_speaker(self, doc: Any, tokens: list[Any], cues: Cues, sent: Sentence,
