@@ -395,9 +395,8 @@ class ArticleExtractor:
                     return resolved, cue_text
             following = cues.folded[ce : ce + 7].split(",")[0].strip()
             if self.is_word("pronoun_plural", following):
-                group = self.ctx.assessors[-1] if self.ctx.assessors else None
-                if group is not None:
-                    return group, cue_text   # "selon eux": the analysts named before
+                if self.ctx.assessors:   # "selon eux": the analysts named before
+                    return self.ctx.assessors[-1], cue_text
             elif self.is_word("pronoun", following) and self.ctx.persons:
                 return self.ctx.persons[-1], cue_text   # "selon lui", "according to him"
             after = [mn for mn in mentions if s0 + ce <= mn.start <= s0 + ce + 80]
@@ -572,11 +571,24 @@ class ArticleExtractor:
                            or self.is_word("group_noun", word)):
                 # "le ministère français des Affaires étrangères": the state speaks
                 return whole(inside[0], "state_body")
+        if inside and head.pos_ == "PROPN" and all(mn.kind in ("country", "adjective")
+                                                   for mn in inside) \
+                and self.unknown_person(head, off) is None:
+            # "South Korea's Joint Chiefs of Staff": a body of that state
+            return whole(inside[0], "state_body")
         if not inside:
             crews = self.weapon_crews(head, left, right)
             if crews is not None:
                 return crews
+            if self.is_word("role_head", word) or self.is_word("org_head", word):
+                # "a department spokesman said": an official the article does not name
+                return Mention(left, right, Entity(" ".join(self.text[left:right].split()),
+                                                   None, None), "anonymous", "official")
             if self.is_word("pronoun", word):   # "he", not "anyone"
+                before = [mn for mn in self._mentions if mn.kind in ("person", "title")
+                          and mn.end <= left]
+                if before:   # "Biden said Putin was not joking when he talked about..."
+                    return whole(before[-1])
                 return whole(self.ctx.persons[-1]) if self.ctx.persons else None
             if self.has_word("assessor_group", np_folded):
                 found = self.nearest_assessor(left, all_assessors)
