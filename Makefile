@@ -28,6 +28,9 @@ test: lint
 
 eval: install
 	$(BIN)/tocsin eval examples/gold/fr.jsonl examples/gold/en.jsonl --root examples
+	$(BIN)/tocsin eval examples/gold/uk.jsonl --root examples
+	$(BIN)/tocsin eval examples/gold/ru.jsonl --root examples
+	$(BIN)/tocsin eval heldout/gold.jsonl --root heldout
 	@if [ -f ../shared/gold/seeds.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi
 
