@@ -687,6 +687,8 @@ class ArticleExtractor:
         if not nuclear_words:
             keep = set(WEAPON_ONLY_TYPES) if capable else set()
             if inherited and self.ctx.last_event is not None:
+                # inside a nuclear story every kind of step counts, not only the last one's
+                keep |= set(PHYSICAL) - {"deployment", "exercise"}
                 keep.add(self.ctx.last_event.type)
             found = {k: v for k, v in found.items() if k in keep}
         assessor = speaker is not None and speaker.source_kind in ("intelligence", "analyst") \
