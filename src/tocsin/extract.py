@@ -758,6 +758,8 @@ class ArticleExtractor:
             last = self.ctx.last_event
             if last is not None and last.type in found and last.type in PHYSICAL:
                 return last.type, found[last.type][0]   # the same story goes on
+            if physical:
+                return physical[0][0], physical[0][1]   # a further step of the story
             if speaker is None:
                 # "Defence analysts said the move was symbolic": an unnamed assessor
                 return ("assessment", judgment) if cues.has("assessor_group") else (None, None)
