@@ -45,7 +45,7 @@ LOCATIVE_CASES = {fold(w) for w in (
     "into", "near", "près")}
 TACTICAL = re.compile(fold(r"\s*(?:tactiques?|tactical|non-?strat\w+|тактичн\w*|тактическ\w*)"))
 QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
-HISTORY_BEFORE = 1991  # years before this, alone in a sentence, mark a history lesson
+HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
 GENERIC_WEAPON = "nuclear weapons"
 SPECIFICITY = 8.0      # characters of distance each extra word of a trigger is worth
 INHERIT_WINDOW = 6     # sentences a reaction may lie after the signal it refers to
@@ -452,8 +452,8 @@ class ArticleExtractor:
         """Subjects of a verb, or of the verb it depends on for participles and
         infinitives ("..., affirmant que" takes the subject of the main verb)."""
         for tok in (verb, verb.head):
-            found = [c for c in tok.children
-                     if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass", "expl:subj")]
+            found = [c for c in tok.children   # not expletives: "il s'agit de"
+                     if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass")]
             if found:
                 return found
             if tok.dep_ not in ("advcl", "xcomp", "conj", "acl"):
@@ -770,6 +770,9 @@ class ArticleExtractor:
                 last.type == "exercise" and self._recent(2) and \
                 any(_overlaps(physical[0][1], x) for x in launches):
             return "exercise", physical[0][1]   # launches during drills are the drills
+        if physical and physical[0][0] == "deployment" and last is not None and \
+                last.type == "exercise" and self._recent(1) and not nuclear_words[1:]:
+            return "exercise", physical[0][1]   # moving launchers is what the drill rehearses
         if physical:
             t, span, dist = physical[0]
             if threat and threat[1] < dist and t not in ("test", "exercise"):
