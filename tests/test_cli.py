@@ -142,3 +142,14 @@ def test_one_worker_and_two_workers_agree(tmp_path: Path) -> None:
     tocsin("run", str(corpus), "--db", str(one))
     tocsin("run", str(corpus), "--db", str(two), "--workers", "2")
     assert open_store(str(one)).snapshot() == open_store(str(two)).snapshot()
+
+
+def test_timeline_and_stories_commands(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    tocsin("run", str(EXAMPLES / "corpus"), "--db", str(db))
+    png = tmp_path / "timeline.png"
+    out = tocsin("timeline", "--db", str(db), "--by", "month", "--since", "2022-01-01",
+                 "--plot", str(png))
+    assert "index" in out.stdout and png.read_bytes()[:4] == b"\x89PNG"
+    stories = tocsin("stories", "--db", str(db), "--min-mentions", "2")
+    assert stories.stdout.strip().splitlines()[-1].endswith("stories")

@@ -284,6 +284,73 @@ def events(db: str, etype: str | None, actor: str | None, country: str | None,
         out.print(f"{len(found)} events")
 
 
+def _stored_events(db: str) -> list[Event]:
+    from .store import EventFilter, open_store
+
+    if not Path(db).exists() and "://" not in db:
+        _fail(TocsinError(f"{db}: no database here; run `tocsin run PATH --db {db}` first"))
+    try:
+        with open_store(db) as store:
+            return store.query_events(EventFilter())
+    except TocsinError as exc:
+        _fail(exc)
+
+
+@cli.command(name="timeline")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="week",
+              show_default=True)
+@click.option("--since", help="YYYY-MM-DD")
+@click.option("--until", help="YYYY-MM-DD")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+              help="Write a PNG chart of counts and the escalation index.")
+def timeline_cmd(db: str, by: str, since: str | None, until: str | None,
+                 plot_path: str | None) -> None:
+    """Signals per period by type, and the escalation index (see docs in tocsin.timeline)."""
+    from .knowledge import load_knowledge
+    from .timeline import TYPE_WEIGHT, plot, timeline
+
+    try:
+        start = date.fromisoformat(since) if since else None
+        end = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
+    buckets = timeline(_stored_events(db), load_knowledge(), by=by, since=start, until=end)
+    t = Table(title=f"Nuclear signaling per {by}")
+    t.add_column("from")
+    types = [k for k in TYPE_WEIGHT if any(b.counts.get(k) for b in buckets)]
+    for k in types:
+        t.add_column(k, justify="right")
+    t.add_column("index", justify="right")
+    for b in buckets:
+        t.add_row(b.start.isoformat(), *[str(b.counts.get(k, 0) or "") for k in types],
+                  f"{b.index:.1f}")
+    out.print(t)
+    if plot_path:
+        plot(buckets, plot_path, by=by)
+        click.echo(f"chart written to {plot_path}")
+
+
+@cli.command(name="stories")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--min-mentions", type=int, default=1, show_default=True)
+def stories_cmd(db: str, min_mentions: int) -> None:
+    """Mentions grouped into stories (one real-world happening each)."""
+    from .stories import cluster
+
+    stories = [s for s in cluster(_stored_events(db)) if len(s.mentions) >= min_mentions]
+    t = Table(box=None, pad_edge=False)
+    for c in ("story", "type", "first date", "mentions", "sources", "languages"):
+        t.add_column(c, no_wrap=True)
+    for st in sorted(stories, key=lambda s: -len(s.mentions)):
+        d = next((m.date for m in st.mentions if m.date), None)
+        when = "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else ""
+        t.add_row(st.story_id, st.type, when, str(len(st.mentions)), str(len(st.docs)),
+                  ",".join(st.languages))
+    out.print(t)
+    click.echo(f"{len(stories)} stories")
+
+
 @cli.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--root", required=True, type=click.Path(exists=True, file_okay=False),

@@ -1024,7 +1024,7 @@ class ArticleExtractor:
         return [d for d in find_dates(self.text, sent.start, sent.end, self.lang,
                                       self.date_base, self.years, self.lex.cue("deadline"),
                                       future)
-                if not d.deadline]
+                if not d.deadline and (d.date.year is None or d.date.year >= HISTORY_BEFORE)]
 
     def pick_date(self, sent: Sentence, trigger: tuple[int, int] | None,
                   future: bool = False) -> EventDate | None:
