@@ -351,6 +351,31 @@ def stories_cmd(db: str, min_mentions: int) -> None:
     click.echo(f"{len(stories)} stories")
 
 
+@cli.command(name="report")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--out", "out_path", default="tocsin-report.html", show_default=True,
+              type=click.Path(dir_okay=False))
+@click.option("--since", help="YYYY-MM-DD")
+@click.option("--until", help="YYYY-MM-DD")
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="week")
+@click.option("--title", default="Nuclear signaling brief", show_default=True)
+def report_cmd(db: str, out_path: str, since: str | None, until: str | None, by: str,
+               title: str) -> None:
+    """Write a self-contained HTML brief (charts embedded; opens offline)."""
+    from .knowledge import load_knowledge
+    from .report import render
+
+    try:
+        start = date.fromisoformat(since) if since else None
+        end = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
+    page = render(_stored_events(db), load_knowledge(), title=title, since=start, until=end,
+                  by=by)
+    Path(out_path).write_text(page, encoding="utf-8")
+    click.echo(f"report written to {out_path}")
+
+
 @cli.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--root", required=True, type=click.Path(exists=True, file_okay=False),
