@@ -31,6 +31,7 @@ eval: install
 	$(BIN)/tocsin eval examples/gold/uk.jsonl --root examples
 	$(BIN)/tocsin eval examples/gold/ru.jsonl --root examples
 	$(BIN)/tocsin eval heldout/gold.jsonl --root heldout
+	$(BIN)/tocsin eval heldout2/gold.jsonl --root heldout2
 	@if [ -f ../shared/gold/seeds.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi
 
