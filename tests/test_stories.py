@@ -41,3 +41,27 @@ def test_b_cubed() -> None:
     assert b_cubed([["a", "b"], ["c"]], gold) == (1.0, 1.0, 1.0)
     p, r, f = b_cubed([["a", "b", "c"]], gold)
     assert round(p, 3) == 0.556 and r == 1.0 and 0.7 < f < 0.72
+
+
+def test_flags_repeat_and_single_source() -> None:
+    from datetime import date
+
+    from tocsin.knowledge import load_knowledge
+    from tocsin.stories import flag, recall_cue
+
+    first = ev("a1", "march.txt", "deployment", "Vladimir Putin", "RUS", 25,
+               "Putin announced that Russia will station tactical nuclear weapons in Belarus.",
+               "tactical nuclear weapons")
+    recalled = ev("b1", "june.txt", "deployment", "Vladimir Putin", "RUS", 25,
+                  "As Putin said in March, Russia will station tactical nuclear weapons in "
+                  "Belarus.", "tactical nuclear weapons")
+    lone = ev("c1", "other.txt", "test", "North Korea", "PRK", 3,
+              "North Korea test-fired a new intercontinental missile.", "Hwasong-19")
+    events = [first, recalled, lone]
+    stories = cluster(events)
+    published = {"march.txt": date(2024, 5, 25), "june.txt": date(2024, 6, 20),
+                 "other.txt": date(2024, 5, 3)}
+    flags = flag(stories, events, published, recall_cue(load_knowledge()))
+    assert flags.novelty == {"a1": "new", "b1": "repeat", "c1": "new"}
+    lone_story = next(s for s in stories if s.mentions[0].event_id == "c1")
+    assert flags.story_flags[lone_story.story_id] == ["single_source"]

@@ -336,17 +336,26 @@ def timeline_cmd(db: str, by: str, since: str | None, until: str | None,
 @click.option("--min-mentions", type=int, default=1, show_default=True)
 def stories_cmd(db: str, min_mentions: int) -> None:
     """Mentions grouped into stories (one real-world happening each)."""
-    from .stories import cluster
+    from .knowledge import load_knowledge
+    from .store import open_store
+    from .stories import cluster, flag, recall_cue
 
-    stories = [s for s in cluster(_stored_events(db)) if len(s.mentions) >= min_mentions]
+    events = _stored_events(db)
+    with open_store(db) as store:
+        published = store.published_dates()
+    stories = [s for s in cluster(events) if len(s.mentions) >= min_mentions]
+    flags = flag(stories, events, published, recall_cue(load_knowledge()))
     t = Table(box=None, pad_edge=False)
-    for c in ("story", "type", "first date", "mentions", "sources", "languages"):
+    for c in ("story", "type", "first date", "mentions", "repeats", "sources", "languages",
+              "flags"):
         t.add_column(c, no_wrap=True)
     for st in sorted(stories, key=lambda s: -len(s.mentions)):
         d = next((m.date for m in st.mentions if m.date), None)
         when = "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else ""
-        t.add_row(st.story_id, st.type, when, str(len(st.mentions)), str(len(st.docs)),
-                  ",".join(st.languages))
+        repeats = sum(flags.novelty[m.event_id] == "repeat" for m in st.mentions)
+        t.add_row(st.story_id, st.type, when, str(len(st.mentions)), str(repeats),
+                  str(len(st.docs)), ",".join(st.languages),
+                  ",".join(flags.story_flags[st.story_id]))
     out.print(t)
     click.echo(f"{len(stories)} stories")
 
@@ -370,8 +379,13 @@ def report_cmd(db: str, out_path: str, since: str | None, until: str | None, by:
         end = date.fromisoformat(until) if until else None
     except ValueError as exc:
         _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
-    page = render(_stored_events(db), load_knowledge(), title=title, since=start, until=end,
-                  by=by)
+    from .store import open_store
+
+    events = _stored_events(db)
+    with open_store(db) as store:
+        published = store.published_dates()
+    page = render(events, load_knowledge(), title=title, since=start, until=end, by=by,
+                  published=published)
     Path(out_path).write_text(page, encoding="utf-8")
     click.echo(f"report written to {out_path}")
 

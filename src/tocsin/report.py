@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .knowledge import Knowledge
 from .model import Event
-from .stories import Story, cluster
+from .stories import Story, cluster, flag, recall_cue
 from .timeline import Bucket, event_day, plot, score, timeline
 
 CSS = """
@@ -49,9 +49,8 @@ def _in_period(e: Event, since: date | None, until: date | None) -> bool:
 
 
 def _flags(story: Story) -> list[str]:
-    flags = []
-    if len(story.docs) == 1:
-        flags.append("single_source")
+    """Presentation flags (the credibility flags come from tocsin.stories.flag)."""
+    flags = ["single_source"] if len(story.docs) == 1 else []
     if len(story.languages) > 1:
         flags.append("multilingual")
     return flags
@@ -59,13 +58,14 @@ def _flags(story: Story) -> list[str]:
 
 def render(events: Sequence[Event], kb: Knowledge, title: str = "Nuclear signaling brief",
            since: date | None = None, until: date | None = None, by: str = "week",
-           top: int = 10) -> str:
+           top: int = 10, published: dict[str, date | None] | None = None) -> str:
     """The brief as one HTML string."""
     chosen = [e for e in events if _in_period(e, since, until)]
     by_id = {e.event_id: e for e in chosen}
     buckets = timeline(chosen, kb, by=by)
     chart = _chart(buckets, by)
     stories = cluster(chosen)
+    flags = flag(stories, chosen, published or {}, recall_cue(kb))
 
     def weight(st: Story) -> float:
         return sum(score(by_id[m.event_id], kb).index for m in st.mentions) + len(st.docs)
@@ -93,9 +93,12 @@ def render(events: Sequence[Event], kb: Knowledge, title: str = "Nuclear signali
         first = by_id[st.mentions[0].event_id]
         actor = f"{first.actor.name} ({first.actor.country})" if first.actor else "unknown"
         when = event_day(first)
-        flags = "".join(f"<span class='flag'>{f}</span>" for f in _flags(st))
+        repeats = sum(flags.novelty[m.event_id] == "repeat" for m in st.mentions)
+        names = list(dict.fromkeys(flags.story_flags[st.story_id] + _flags(st)))
+        names += [f"{repeats} repeat"] if repeats else []
+        badges = "".join(f"<span class='flag'>{html.escape(f)}</span>" for f in names)
         parts.append(f"<div class='story'><h3>{html.escape(first.type)} · "
-                     f"{html.escape(actor)} · {when or 'undated'}</h3><p>{flags}"
+                     f"{html.escape(actor)} · {when or 'undated'}</h3><p>{badges}"
                      f"{len(st.mentions)} mentions in {len(st.docs)} documents "
                      f"({', '.join(st.languages)})</p>")
         for m in st.mentions[:3]:

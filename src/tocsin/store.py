@@ -641,6 +641,12 @@ class Store:
         with self._engine.connect() as conn:
             return [(row[0], row[1]) for row in conn.execute(stmt.limit(limit))]
 
+    def published_dates(self) -> dict[str, date | None]:
+        """Publication date of every stored document, by its ``doc`` (path as given)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(documents.c.doc, documents.c.published)).all()
+        return {r.doc: r.published for r in rows}
+
     def summary(self) -> StoreSummary:
         with self._engine.connect() as conn:
             n_documents = conn.scalar(sa.select(sa.func.count()).select_from(documents)) or 0

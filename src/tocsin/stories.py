@@ -10,12 +10,13 @@ derived from its first mention, so re-running on the same input gives the same i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .knowledge import Knowledge
 from .model import Event, EventDate
-from .textutil import words
+from .textutil import fold, words
 
 # Days two dated mentions of one happening may lie apart, per type.
 WINDOW_DAYS = {
@@ -165,3 +166,57 @@ def b_cubed(predicted: Sequence[Sequence[str]], gold: dict[str, str]) -> tuple[f
         r += both / len(same_gold)
     p, r = p / len(items), r / len(items)
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ---- flags ---------------------------------------------------------------------------------
+REPEAT_AFTER_DAYS = 7   # a mention this long after its story was first seen restates it
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Per-mention novelty and per-story credibility flags."""
+
+    novelty: dict[str, str]              # event_id -> "new" | "repeat"
+    story_flags: dict[str, list[str]]    # story_id -> ["single_source", "unsourced", ...]
+
+
+def flag(stories: Sequence[Story], events: Sequence[Event], published: dict[str, date | None],
+         recall_cue: Callable[[Event], bool]) -> Flags:
+    """``repeat`` when a mention recalls its story ("as Putin said in March", "нагадаємо") or
+    appears a week or more after the story was first seen; ``new`` otherwise.
+    ``single_source``: one document carries the story; ``unsourced``: an intelligence or
+    anonymous claim with no named source in any mention."""
+    by_id = {e.event_id: e for e in events}
+    novelty: dict[str, str] = {}
+    story_flags: dict[str, list[str]] = {}
+    for st in stories:
+        seen = [published.get(m.doc) for m in st.mentions if published.get(m.doc)]
+        first_seen = min(d for d in seen if d is not None) if seen else None
+        for m in st.mentions:
+            e = by_id[m.event_id]
+            pub = published.get(m.doc)
+            late = first_seen is not None and pub is not None and \
+                (pub - first_seen).days >= REPEAT_AFTER_DAYS
+            old = _day(m.date) is not None and pub is not None and \
+                (pub - _day(m.date)).days >= REPEAT_AFTER_DAYS    # type: ignore[operator]
+            novelty[m.event_id] = "repeat" if recall_cue(e) or late or old else "new"
+        flags = []
+        if len(st.docs) == 1:
+            flags.append("single_source")
+        claims = [by_id[m.event_id] for m in st.mentions]
+        if all(e.attribution is None or e.attribution.kind in ("anonymous", "none")
+               for e in claims) and any(e.type == "assessment" for e in claims):
+            flags.append("unsourced")
+        story_flags[st.story_id] = flags
+    return Flags(novelty, story_flags)
+
+
+def recall_cue(kb: Knowledge) -> Callable[[Event], bool]:
+    """Does an event's sentence recall an earlier statement (per its language's lexicon)?"""
+
+    def check(e: Event) -> bool:
+        lex = kb.lexicons.get(e.language)
+        pat = lex.cue("recall") if lex else None
+        return bool(pat and pat.search(fold(e.sentence)))
+
+    return check
