@@ -390,6 +390,37 @@ def report_cmd(db: str, out_path: str, since: str | None, until: str | None, by:
     click.echo(f"report written to {out_path}")
 
 
+@cli.command(name="triggers")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--window", type=int, default=14, show_default=True,
+              help="Days before and after each trigger.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False))
+def triggers_cmd(csv_path: str, db: str, window: int, plot_path: str | None) -> None:
+    """Event study: signal intensity before and after triggers (CSV: date,label,kind), with a
+    permutation test."""
+    from .knowledge import load_knowledge
+    from .triggers import load_triggers, plot_study, study
+
+    try:
+        triggers = load_triggers(Path(csv_path))
+    except TocsinError as exc:
+        _fail(exc)
+    result = study(_stored_events(db), triggers, load_knowledge(), window=window)
+    t = Table(title=f"Mean daily escalation index, {window} days before / after")
+    for c in ("date", "trigger", "kind", "before", "after", "change"):
+        t.add_column(c)
+    for e in result.effects:
+        t.add_row(e.trigger.day.isoformat(), e.trigger.label, e.trigger.kind,
+                  f"{e.before:.2f}", f"{e.after:.2f}", f"{e.change:+.2f}")
+    out.print(t)
+    p = f"{result.p_value:.3f}" if result.p_value is not None else "n/a (period too short)"
+    click.echo(f"effect {result.effect:+.3f} per day; permutation p-value {p}")
+    if plot_path:
+        plot_study(result, plot_path)
+        click.echo(f"chart written to {plot_path}")
+
+
 @cli.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--root", required=True, type=click.Path(exists=True, file_okay=False),
