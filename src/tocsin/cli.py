@@ -144,6 +144,13 @@ def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int |
                     if store.save(result, run_id):
                         counts["new"] += 1
                     del item
+            # derived tables (duplicates, stories, flags) from everything stored
+            from .derive import derive
+            from .knowledge import load_knowledge
+            from .store import EventFilter
+
+            store.replace_derived(*derive(store.query_events(EventFilter()),
+                                          store.document_bodies(), load_knowledge()))
             status = "done"
         except TocsinError as exc:
             _fail(exc)
@@ -336,28 +343,20 @@ def timeline_cmd(db: str, by: str, since: str | None, until: str | None,
 @click.option("--min-mentions", type=int, default=1, show_default=True)
 def stories_cmd(db: str, min_mentions: int) -> None:
     """Mentions grouped into stories (one real-world happening each)."""
-    from .knowledge import load_knowledge
     from .store import open_store
-    from .stories import cluster, flag, recall_cue
 
-    events = _stored_events(db)
+    _stored_events(db)   # checks that the database exists
     with open_store(db) as store:
-        published = store.published_dates()
-    stories = [s for s in cluster(events) if len(s.mentions) >= min_mentions]
-    flags = flag(stories, events, published, recall_cue(load_knowledge()))
+        rows = [r for r in store.stored_stories() if r["n_mentions"] >= min_mentions]
     t = Table(box=None, pad_edge=False)
-    for c in ("story", "type", "first date", "mentions", "repeats", "sources", "languages",
-              "flags"):
+    for c in ("story", "first day", "mentions", "sources", "languages", "flags", "title"):
         t.add_column(c, no_wrap=True)
-    for st in sorted(stories, key=lambda s: -len(s.mentions)):
-        d = next((m.date for m in st.mentions if m.date), None)
-        when = "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else ""
-        repeats = sum(flags.novelty[m.event_id] == "repeat" for m in st.mentions)
-        t.add_row(st.story_id, st.type, when, str(len(st.mentions)), str(repeats),
-                  str(len(st.docs)), ",".join(st.languages),
-                  ",".join(flags.story_flags[st.story_id]))
+    for r in rows:
+        t.add_row(r["story_id"], str(r["first_day"] or ""), str(r["n_mentions"]),
+                  str(r["n_sources"]), r["languages"], ",".join(json.loads(r["flags"])),
+                  _clip(r["title"], 60))
     out.print(t)
-    click.echo(f"{len(stories)} stories")
+    click.echo(f"{len(rows)} stories")
 
 
 @cli.command(name="report")

@@ -69,7 +69,14 @@ def signature(shingle_set: set[int]) -> np.ndarray:
 def find_near_duplicates(articles: Sequence[Article],
                          threshold: float = THRESHOLD) -> list[Duplicate]:
     """Every article that copies an earlier one, linked to the earliest of its group."""
-    sets = [shingles(body_text(a)) for a in articles]
+    return find_near_duplicates_in([(a.doc, body_text(a), a.published) for a in articles],
+                                   threshold)
+
+
+def find_near_duplicates_in(items: Sequence[tuple[str, str, date | None]],
+                            threshold: float = THRESHOLD) -> list[Duplicate]:
+    """Same, over (doc, body text, publication date) triples."""
+    sets = [shingles(text) for _, text, _ in items]
     sigs = [signature(s) for s in sets]
     rows = PERMUTATIONS // BANDS
     buckets: dict[tuple[int, bytes], list[int]] = {}
@@ -78,7 +85,7 @@ def find_near_duplicates(articles: Sequence[Article],
             key = (band, sig[band * rows : (band + 1) * rows].tobytes())
             buckets.setdefault(key, []).append(i)
     pairs = {(i, j) for members in buckets.values() for i in members for j in members if i < j}
-    parent = list(range(len(articles)))
+    parent = list(range(len(items)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -91,11 +98,11 @@ def find_near_duplicates(articles: Sequence[Article],
         if union and len(sets[i] & sets[j]) / union >= threshold:
             parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
-    for i in range(len(articles)):
+    for i in range(len(items)):
         groups.setdefault(root(i), []).append(i)
 
     def age(i: int) -> tuple[date, int]:
-        return (articles[i].published or date.max, i)
+        return (items[i][2] or date.max, i)
 
     out = []
     for members in groups.values():
@@ -107,5 +114,5 @@ def find_near_duplicates(articles: Sequence[Article],
                 continue
             union = len(sets[first] | sets[m])
             sim = len(sets[first] & sets[m]) / union if union else 0.0
-            out.append(Duplicate(articles[m].doc, articles[first].doc, round(sim, 3)))
+            out.append(Duplicate(items[m][0], items[first][0], round(sim, 3)))
     return out

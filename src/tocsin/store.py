@@ -173,6 +173,36 @@ skips = sa.Table(
     sa.UniqueConstraint("doc", "stage", "reason", name="uq_skips_doc_stage_reason"),
 )
 
+# Derived by tocsin.stories / tocsin.dedup after each run (migration 0002).
+stories_table = sa.Table(
+    "stories",
+    METADATA,
+    sa.Column("story_id", sa.Text(), primary_key=True),
+    sa.Column("type", sa.Text(), nullable=False),
+    sa.Column("first_day", sa.Date(), nullable=True),
+    sa.Column("n_mentions", sa.Integer(), nullable=False),
+    sa.Column("n_sources", sa.Integer(), nullable=False),
+    sa.Column("languages", sa.Text(), nullable=False),
+    sa.Column("flags", sa.Text(), nullable=False),
+    sa.Column("title", sa.Text(), nullable=False),
+)
+story_mentions = sa.Table(
+    "story_mentions",
+    METADATA,
+    sa.Column("event_id", sa.Text(), sa.ForeignKey("events.event_id"), primary_key=True),
+    sa.Column("story_id", sa.Text(), sa.ForeignKey("stories.story_id"), nullable=False),
+    sa.Column("novelty", sa.Text(), nullable=False),
+    sa.Index("ix_story_mentions_story_id", "story_id"),
+)
+duplicates_table = sa.Table(
+    "duplicates",
+    METADATA,
+    sa.Column("content_id", sa.Text(), sa.ForeignKey("documents.content_id"), primary_key=True),
+    sa.Column("original_content_id", sa.Text(), sa.ForeignKey("documents.content_id"),
+              nullable=False),
+    sa.Column("similarity", sa.Float(), nullable=False),
+)
+
 # SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
 _sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
 
@@ -641,6 +671,48 @@ class Store:
         with self._engine.connect() as conn:
             return [(row[0], row[1]) for row in conn.execute(stmt.limit(limit))]
 
+    def document_bodies(self) -> list[tuple[str, str, str, date | None]]:
+        """(content_id, doc, body text, published) of every stored document; the body is its
+        sentences in order (boilerplate was never stored as sentences)."""
+        with self._engine.connect() as conn:
+            docs = conn.execute(sa.select(documents.c.content_id, documents.c.doc,
+                                          documents.c.published)
+                                .order_by(documents.c.content_id)).all()
+            sents = conn.execute(sa.select(sentences.c.content_id, sentences.c.text)
+                                 .order_by(sentences.c.content_id, sentences.c.start)).all()
+        bodies: dict[str, list[str]] = {}
+        for cid, text in sents:
+            bodies.setdefault(cid, []).append(text)
+        return [(d.content_id, d.doc, "\n".join(bodies.get(d.content_id, [])), d.published)
+                for d in docs]
+
+    def replace_derived(self, story_rows: Sequence[Mapping[str, Any]],
+                        mention_rows: Sequence[Mapping[str, Any]],
+                        duplicate_rows: Sequence[Mapping[str, Any]]) -> None:
+        """Replace stories, story mentions and duplicate links in one transaction."""
+        with self._write() as conn:
+            conn.execute(sa.delete(story_mentions))
+            conn.execute(sa.delete(stories_table))
+            conn.execute(sa.delete(duplicates_table))
+            if story_rows:
+                conn.execute(sa.insert(stories_table), list(story_rows))
+            if mention_rows:
+                conn.execute(sa.insert(story_mentions), list(mention_rows))
+            if duplicate_rows:
+                conn.execute(sa.insert(duplicates_table), list(duplicate_rows))
+
+    def stored_stories(self) -> list[dict[str, Any]]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(stories_table)
+                                .order_by(stories_table.c.n_mentions.desc(),
+                                          stories_table.c.story_id)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def stored_duplicates(self) -> list[tuple[str, str, float]]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(sa.select(duplicates_table)).all()
+        return [(r.content_id, r.original_content_id, r.similarity) for r in rows]
+
     def published_dates(self) -> dict[str, date | None]:
         """Publication date of every stored document, by its ``doc`` (path as given)."""
         with self._engine.connect() as conn:
@@ -690,6 +762,9 @@ class Store:
             "sentences": [c for c in sentences.c if c.name != "id"],
             "events": [c for c in events.c if c.name != "run_id"],
             "skips": [c for c in skips.c if c.name not in ("id", "run_id")],
+            "stories": list(stories_table.c),
+            "story_mentions": list(story_mentions.c),
+            "duplicates": list(duplicates_table.c),
         }
         with self._engine.connect() as conn:
             return {

@@ -1,0 +1,48 @@
+"""Derived tables, recomputed from everything stored: near-duplicate links and stories with
+their flags. A pure function of the stored data, so an incremental run and one run over
+everything give the same result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from .dedup import find_near_duplicates_in
+from .knowledge import Knowledge
+from .model import Event
+from .stories import _day, cluster, flag, recall_cue
+
+Row = dict[str, Any]
+
+
+def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date | None]],
+           kb: Knowledge) -> tuple[list[Row], list[Row], list[Row]]:
+    """(story rows, story-mention rows, duplicate rows) for Store.replace_derived."""
+    dups = find_near_duplicates_in([(doc, text, pub) for _, doc, text, pub in bodies])
+    cid_of = {doc: cid for cid, doc, _, _ in bodies}
+    original_of = {d.doc: d.original for d in dups}
+    published = {doc: pub for _, doc, _, pub in bodies}
+    stories = cluster(events)
+    flags = flag(stories, events, published, recall_cue(kb))
+    by_id = {e.event_id: e for e in events}
+    story_rows, mention_rows = [], []
+    for st in stories:
+        first = by_id[st.mentions[0].event_id]
+        # a syndicated copy is the same source as its original
+        sources = {original_of.get(m.doc, m.doc) for m in st.mentions}
+        actor = first.actor.name if first.actor else "unknown actor"
+        days = [d for m in st.mentions if (d := _day(m.date)) is not None]
+        story_rows.append({
+            "story_id": st.story_id, "type": st.type, "first_day": min(days) if days else None,
+            "n_mentions": len(st.mentions), "n_sources": len(sources),
+            "languages": ",".join(st.languages),
+            "flags": json.dumps(flags.story_flags[st.story_id]),
+            "title": f"{st.type}: {actor}" + (f" — {first.weapon.name}" if first.weapon else ""),
+        })
+        mention_rows += [{"event_id": m.event_id, "story_id": st.story_id,
+                          "novelty": flags.novelty[m.event_id]} for m in st.mentions]
+    dup_rows = [{"content_id": cid_of[d.doc], "original_content_id": cid_of[d.original],
+                 "similarity": d.similarity} for d in dups]
+    return story_rows, mention_rows, dup_rows
