@@ -22,6 +22,8 @@ SHINGLE = 5          # words per shingle
 PERMUTATIONS = 128   # MinHash signature length
 BANDS = 32           # LSH bands (rows per band = PERMUTATIONS / BANDS)
 THRESHOLD = 0.6      # Jaccard similarity of shingle sets that makes a copy
+CONTAINMENT = 0.7    # ... or this share of the shorter text's shingles found in the longer
+MIN_SHINGLES = 30    # containment needs some text: short notes share too little to judge
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,17 @@ def signature(shingle_set: set[int]) -> np.ndarray:
     return np.asarray(hashed.min(axis=1), dtype=np.uint64)
 
 
+def is_copy(a: set[int], b: set[int], threshold: float = THRESHOLD) -> bool:
+    """Similar enough (Jaccard), or one contains the other (a copy with a sentence added or
+    cut: containment of the smaller in the larger)."""
+    if not a or not b:
+        return False
+    inter = len(a & b)
+    small = min(len(a), len(b))
+    return inter / len(a | b) >= threshold or (small >= MIN_SHINGLES
+                                               and inter / small >= CONTAINMENT)
+
+
 def find_near_duplicates(articles: Sequence[Article],
                          threshold: float = THRESHOLD) -> list[Duplicate]:
     """Every article that copies an earlier one, linked to the earliest of its group."""
@@ -94,8 +107,7 @@ def find_near_duplicates_in(items: Sequence[tuple[str, str, date | None]],
         return i
 
     for i, j in sorted(pairs):
-        union = len(sets[i] | sets[j])
-        if union and len(sets[i] & sets[j]) / union >= threshold:
+        if is_copy(sets[i], sets[j], threshold):
             parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):

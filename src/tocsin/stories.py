@@ -23,7 +23,7 @@ WINDOW_DAYS = {
     "threat": 3, "doctrine": 14, "exercise": 10, "deployment": 45, "readiness": 7,
     "test": 3, "arms_control": 20, "assessment": 7, "reaction": 3, "use": 2,
 }
-MIN_SCORE = 3.0
+MIN_SCORE = 2.5
 STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
     "that", "with", "from", "this", "have", "said", "pour", "dans", "avec", "sont", "leur",
     "також", "було", "який", "было", "также", "который", "about", "their",
@@ -169,7 +169,7 @@ def b_cubed(predicted: Sequence[Sequence[str]], gold: dict[str, str]) -> tuple[f
 
 
 # ---- flags ---------------------------------------------------------------------------------
-REPEAT_AFTER_DAYS = 7   # a mention this long after its story was first seen restates it
+REPEAT_AFTER_DAYS = 1   # a mention published a day or more after its story was first seen
 
 
 @dataclass(frozen=True)
