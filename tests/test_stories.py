@@ -65,3 +65,17 @@ def test_flags_repeat_and_single_source() -> None:
     assert flags.novelty == {"a1": "new", "b1": "repeat", "c1": "new"}
     lone_story = next(s for s in stories if s.mentions[0].event_id == "c1")
     assert flags.story_flags[lone_story.story_id] == ["single_source"]
+
+
+def test_machine_translation_soft_flag() -> None:
+    from tocsin.derive import machine_translated
+    from tocsin.gazetteer import default_gazetteer
+    from tocsin.knowledge import load_knowledge
+
+    kb, gaz = load_knowledge(), default_gazetteer()
+    clean = ("Sergei Shoigu said the drills had begun. Shoigu added that crews were ready.")
+    garbled = ("Sergei Shoigu a déclaré que les exercices ont commencé. Plus tard, Shoiga a "
+               "ajouté que les avions pouvaient porter des moyens nucléaires de défaite.")
+    assert not machine_translated(clean, kb, gaz)
+    assert machine_translated(garbled, kb, gaz)
+    assert machine_translated("Sergei Shoigu parlait. Plus tard, Shoiga a répondu.", kb, gaz)

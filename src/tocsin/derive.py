@@ -10,11 +10,30 @@ from datetime import date
 from typing import Any
 
 from .dedup import find_near_duplicates_in
+from .gazetteer import Gazetteer, default_gazetteer
 from .knowledge import Knowledge
 from .model import Event
 from .stories import _day, cluster, flag, recall_cue
+from .textutil import fold
 
 Row = dict[str, Any]
+
+
+def machine_translated(text: str, kb: Knowledge, gazetteer: Gazetteer) -> bool:
+    """Soft flag: calques machine translation leaves ("moyens de défaite"), or one person's
+    name written two ways in one article (Shoigu … Shoiga)."""
+    folded = fold(text)
+    if any((pat := lex.cue("mt_tells")) is not None and pat.search(folded)
+           for lex in kb.lexicons.values()):
+        return True
+    spellings: dict[str, set[str]] = {}
+    for m in gazetteer.find(text):
+        ref = m.first("actor")
+        kb_actor = kb.actor(ref.id) if ref is not None else None
+        latin = not any("\u0400" <= c <= "\u04ff" for c in m.text)   # Cyrillic inflects
+        if kb_actor is not None and kb_actor.kind == "person" and latin:
+            spellings.setdefault(kb_actor.id, set()).add(fold(m.text).split()[-1])
+    return any(len(v) >= 2 for v in spellings.values())
 
 
 def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date | None]],
@@ -27,6 +46,8 @@ def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date |
     stories = cluster(events)
     flags = flag(stories, events, published, recall_cue(kb))
     by_id = {e.event_id: e for e in events}
+    gaz = default_gazetteer()
+    translated = {doc for _, doc, text, _ in bodies if machine_translated(text, kb, gaz)}
     story_rows, mention_rows = [], []
     for st in stories:
         first = by_id[st.mentions[0].event_id]
@@ -38,7 +59,9 @@ def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date |
             "story_id": st.story_id, "type": st.type, "first_day": min(days) if days else None,
             "n_mentions": len(st.mentions), "n_sources": len(sources),
             "languages": ",".join(st.languages),
-            "flags": json.dumps(flags.story_flags[st.story_id]),
+            "flags": json.dumps(flags.story_flags[st.story_id] + (
+                ["machine_translated"] if any(m.doc in translated for m in st.mentions)
+                else [])),
             "title": f"{st.type}: {actor}" + (f" — {first.weapon.name}" if first.weapon else ""),
         })
         mention_rows += [{"event_id": m.event_id, "story_id": st.story_id,
