@@ -47,3 +47,16 @@ def test_bad_trigger_file(tmp_path: Path) -> None:
     f.write_text("date,label,kind\n2023-13-40,oops,x\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad date"):
         load_triggers(f)
+
+
+def test_candidate_triggers_found_in_sentences() -> None:
+    from tocsin.triggers import candidate_triggers
+
+    found = candidate_triggers([
+        ("On November 17, 2024, Washington authorised Kyiv to use ATACMS missiles deep "
+         "inside Russia.", "en", date(2024, 11, 18)),
+        ("La Finlande a rejoint l'OTAN mardi.", "fr", date(2023, 4, 5)),
+        ("The weather was mild in Kyiv.", "en", date(2024, 1, 1)),
+    ], load_knowledge())
+    assert [(t.day, t.kind.split()[0]) for t in found] == [
+        (date(2023, 4, 4), "rejoint"), (date(2024, 11, 17), "authorised")]

@@ -390,19 +390,26 @@ def report_cmd(db: str, out_path: str, since: str | None, until: str | None, by:
 
 
 @cli.command(name="triggers")
-@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("csv_path", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--db", default="tocsin.db", show_default=True)
 @click.option("--window", type=int, default=14, show_default=True,
               help="Days before and after each trigger.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False))
-def triggers_cmd(csv_path: str, db: str, window: int, plot_path: str | None) -> None:
+def triggers_cmd(csv_path: str | None, db: str, window: int, plot_path: str | None) -> None:
     """Event study: signal intensity before and after triggers (CSV: date,label,kind), with a
-    permutation test."""
+    permutation test. Without a CSV, the candidate triggers found in the corpus are used."""
     from .knowledge import load_knowledge
-    from .triggers import load_triggers, plot_study, study
+    from .store import open_store
+    from .triggers import candidate_triggers, load_triggers, plot_study, study
 
     try:
-        triggers = load_triggers(Path(csv_path))
+        if csv_path:
+            triggers = load_triggers(Path(csv_path))
+        else:
+            _stored_events(db)
+            with open_store(db) as store:
+                triggers = candidate_triggers(store.dated_sentences(), load_knowledge())
+            click.echo(f"{len(triggers)} candidate triggers found in the corpus")
     except TocsinError as exc:
         _fail(exc)
     result = study(_stored_events(db), triggers, load_knowledge(), window=window)

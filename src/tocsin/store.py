@@ -713,6 +713,15 @@ class Store:
             rows = conn.execute(sa.select(duplicates_table)).all()
         return [(r.content_id, r.original_content_id, r.similarity) for r in rows]
 
+    def dated_sentences(self) -> list[tuple[str, str, date | None]]:
+        """(sentence text, document language, publication date) of every stored sentence."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(sentences.c.text, documents.c.language, documents.c.published)
+                .join(documents, documents.c.content_id == sentences.c.content_id)
+                .order_by(sentences.c.content_id, sentences.c.start)).all()
+        return [(r.text, r.language, r.published) for r in rows]
+
     def published_dates(self) -> dict[str, date | None]:
         """Publication date of every stored document, by its ``doc`` (path as given)."""
         with self._engine.connect() as conn:

@@ -136,3 +136,31 @@ def plot_study(result: Study, path: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def candidate_triggers(sentences: Iterable[tuple[str, str, date | None]],
+                       kb: Knowledge) -> list[Trigger]:
+    """Reported Western decisions found in stored sentences (text, language, publication
+    date): an aid package, a weapons decision, a NATO accession, sanctions. Dated by the date
+    the sentence gives, else its article's publication date; one per day and kind."""
+    from .dates import document_years, find_dates
+    from .textutil import fold
+
+    found: dict[tuple[date, str], Trigger] = {}
+    for text, language, published in sentences:
+        lex = kb.lexicons.get(language)
+        if lex is None or (pat := lex.cue("western_decision")) is None:
+            continue
+        m = pat.search(fold(text))
+        if m is None:
+            continue
+        days = [date(d.date.year, d.date.month, d.date.day)
+                for d in find_dates(text, 0, len(text), language, published,
+                                    document_years(text), lex.cue("deadline"))
+                if not d.deadline and d.date.year and d.date.month and d.date.day]
+        day = days[0] if days else published
+        if day is None:
+            continue
+        kind = " ".join(m.group().split()[:4])
+        found.setdefault((day, kind), Trigger(day, " ".join(text.split())[:90], kind))
+    return [found[k] for k in sorted(found)]
