@@ -170,6 +170,7 @@ def b_cubed(predicted: Sequence[Sequence[str]], gold: dict[str, str]) -> tuple[f
 
 # ---- flags ---------------------------------------------------------------------------------
 REPEAT_AFTER_DAYS = 1   # a mention published a day or more after its story was first seen
+RECALLED_AFTER_DAYS = 7  # a signal dated this long before the article reporting it is recalled
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def flag(stories: Sequence[Story], events: Sequence[Event], published: dict[str,
             late = first_seen is not None and pub is not None and \
                 (pub - first_seen).days >= REPEAT_AFTER_DAYS
             old = _day(m.date) is not None and pub is not None and \
-                (pub - _day(m.date)).days >= REPEAT_AFTER_DAYS    # type: ignore[operator]
+                (pub - _day(m.date)).days >= RECALLED_AFTER_DAYS    # type: ignore[operator]
             novelty[m.event_id] = "repeat" if recall_cue(e) or late or old else "new"
         flags = []
         if len(st.docs) == 1:
