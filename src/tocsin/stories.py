@@ -21,7 +21,7 @@ from .textutil import fold, words
 # Days two dated mentions of one happening may lie apart, per type.
 WINDOW_DAYS = {
     "threat": 3, "doctrine": 14, "exercise": 10, "deployment": 45, "readiness": 7,
-    "test": 3, "arms_control": 20, "assessment": 7, "reaction": 3, "use": 2,
+    "test": 7, "arms_control": 20, "assessment": 7, "reaction": 3, "use": 2,
 }
 MIN_SCORE = 2.5
 STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
