@@ -18,6 +18,7 @@ demo: install
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/tocsin run examples/corpus --db $(DB)
 	$(BIN)/tocsin events --db $(DB) --min-confidence 0.6 --limit 20
+	$(BIN)/tocsin stories --db $(DB) --min-mentions 4
 
 lint: install
 	$(BIN)/ruff check src tests bench
