@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import dateparser
@@ -244,11 +244,3 @@ def resolve(expr: str, language: str, published: date | None,
         except ValueError:
             return None
     return EventDate(year, month, day)
-
-
-def parse_with_dateparser(expr: str, language: str, ref: date) -> datetime | None:
-    """Fallback for forms the tables do not cover."""
-    return dateparser.parse(
-        expr, languages=[language],
-        settings={"RELATIVE_BASE": datetime(ref.year, ref.month, ref.day),
-                  "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False})

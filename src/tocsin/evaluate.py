@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InputError
 from .ingest import read_file, split_doc_ref
-from .model import DocumentResult, Event, RawDocument
+from .model import DocumentResult, Event
 from .pipeline import process_item
 from .settings import Settings
 from .textutil import fold
@@ -225,7 +225,3 @@ def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
         report.overall.add(t)
         report.by_language.setdefault(gd.language, Tally()).add(t)
     return report
-
-
-def raw_text(raw: RawDocument) -> str:
-    return raw.content

@@ -50,10 +50,6 @@ def fold_pattern(pattern: str) -> str:
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
-def word_spans(folded: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in WORD_RE.finditer(folded)]
-
-
 def words(text: str) -> list[str]:
     return WORD_RE.findall(fold(text))
 
