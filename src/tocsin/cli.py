@@ -52,12 +52,8 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
                                                              DocumentResult | None]]:
     """Process documents in order; items whose content is already stored yield None."""
     items = read_documents(paths, settings)
-
-    def todo() -> Iterator[RawDocument | Skipped]:
-        yield from items
-
     if workers <= 1:
-        for item in todo():
+        for item in items:
             if skip is not None and isinstance(item, RawDocument) and item.content_id in skip:
                 yield item, None
             else:
@@ -65,7 +61,7 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         batch: list[RawDocument | Skipped] = []
-        for item in todo():
+        for item in items:
             batch.append(item)
             if len(batch) >= 4 * workers:
                 yield from _run_batch(pool, batch, settings, skip)

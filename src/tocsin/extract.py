@@ -290,15 +290,15 @@ class ArticleExtractor:
             return None
         if weapons and not capable and not nuclear_words:
             return None  # a conventional system only: not a nuclear signal
-        tokens = [t for t in doc if s0 <= t.idx + self._para_offset(doc) < s1]
+        off = self._para_offset(doc)
+        tokens = [t for t in doc if s0 <= t.idx + off < s1]
         if not tokens:
             return None
         self._speech_verb = None
         speech = cues.hits.get("speech", []) + cues.hits.get("belief", [])
         self._speech_tokens = {t.i for t in tokens if t.pos_ in ("VERB", "AUX") and any(
-            a <= t.idx + self._para_offset(doc) - sent.start < b for a, b in speech)}
+            a <= t.idx + off - sent.start < b for a, b in speech)}
         speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
-        off = self._para_offset(doc)
 
         def doer_of(span: tuple[int, int] | None) -> Mention | None:
             return self.doer_of(span, sent, tokens, off, mentions, all_assessors)

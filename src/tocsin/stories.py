@@ -74,7 +74,8 @@ class Story:
         return sorted({m.language for m in self.mentions})
 
 
-def _day(d: EventDate | None) -> date | None:
+def exact_day(d: EventDate | None) -> date | None:
+    """The calendar day of a date known to the day, else None."""
     if d is None or d.year is None or d.month is None or d.day is None:
         return None
     try:
@@ -90,10 +91,10 @@ def _dates_agree(a: EventDate | None, b: EventDate | None, days: int) -> bool:
     for part in ("year", "month"):
         x, y = getattr(a, part), getattr(b, part)
         if x is not None and y is not None and x != y and days < 28:
-            da, db = _day(a), _day(b)
+            da, db = exact_day(a), exact_day(b)
             if da is None or db is None:
                 return False
-    da, db = _day(a), _day(b)
+    da, db = exact_day(a), exact_day(b)
     if da is not None and db is not None:
         return abs((da - db).days) <= days
     return True
@@ -119,7 +120,7 @@ def _score(m: Mention, story: Story) -> float:
             score += 1.0
         if m.location and m.location == other.location:
             score += 0.5
-        if _day(m.date) and _day(m.date) == _day(other.date):
+        if exact_day(m.date) and exact_day(m.date) == exact_day(other.date):
             score += 1.0
         union = len(m.terms | other.terms)
         if union:
@@ -198,8 +199,8 @@ def flag(stories: Sequence[Story], events: Sequence[Event], published: dict[str,
             pub = published.get(m.doc)
             late = first_seen is not None and pub is not None and \
                 (pub - first_seen).days >= REPEAT_AFTER_DAYS
-            old = _day(m.date) is not None and pub is not None and \
-                (pub - _day(m.date)).days >= RECALLED_AFTER_DAYS    # type: ignore[operator]
+            old = exact_day(m.date) is not None and pub is not None and \
+                (pub - exact_day(m.date)).days >= RECALLED_AFTER_DAYS    # type: ignore[operator]
             novelty[m.event_id] = "repeat" if recall_cue(e) or late or old else "new"
         flags = []
         if len(st.docs) == 1:
