@@ -467,6 +467,15 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool) -> None:
     click.echo(f"overall precision={ov.precision:.3f} recall={ov.recall:.3f} f1={ov.f1:.3f} "
                + " ".join(f"{a}={v:.3f}" for a in ATTRIBUTES
                           if (v := ov.accuracy(a)) is not None))
+    st = report.stories
+    if st is not None:
+        (ap, ar, af), (wp, wr, wf) = st.across, st.within
+        novelty = "".join(f" {name}={v:.3f}" for name, v in
+                          (("repeat_flagged", st.repeat_recall), ("new_kept", st.new_kept))
+                          if v is not None)
+        click.echo(f"stories ({st.mentions} matched mentions): B3 across documents "
+                   f"P={ap:.3f} R={ar:.3f} F1={af:.3f}; within documents "
+                   f"P={wp:.3f} R={wr:.3f} F1={wf:.3f}{novelty}")
 
 
 def main() -> None:

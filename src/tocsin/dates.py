@@ -62,6 +62,31 @@ DEICTIC: dict[str, dict[str, int]] = {
     "uk": {fold("сьогодні"): 0, fold("вчора"): 1, fold("учора"): 1, fold("позавчора"): 2},
     "ru": {fold("сегодня"): 0, fold("вчера"): 1, fold("позавчера"): 2},
 }
+# "from April 3", "с 3 апреля": a starting point looks ahead, so a yearless day after the
+# publication day is this year's, not last year's
+FORWARD = {lang: re.compile(rf"\b(?:{p})\s*$") for lang, p in {
+    "fr": r"a partir du|a compter du|des le|des|d'ici au|d'ici le",
+    "en": r"from|starting|starting on|beginning|beginning on",
+    "uk": fold_pattern(r"з|із|починаючи з|від"),
+    "ru": fold_pattern(r"с|со|начиная с|от"),
+}.items()}
+# periods named from the publication day: (unit, how many back) -> a month or a year
+PERIOD_DEICTIC: dict[str, dict[str, tuple[str, int]]] = {
+    "fr": {"cette semaine": ("week", 0), "la semaine derniere": ("week", 1),
+           "ce mois-ci": ("month", 0), "le mois dernier": ("month", 1),
+           "cette annee": ("year", 0), "l'an dernier": ("year", 1),
+           "l'annee derniere": ("year", 1), "l'an passe": ("year", 1)},
+    "en": {"this week": ("week", 0), "last week": ("week", 1), "this month": ("month", 0),
+           "last month": ("month", 1),
+           "this year": ("year", 0), "last year": ("year", 1)},
+    "uk": {fold("цього тижня"): ("week", 0), fold("минулого тижня"): ("week", 1),
+           fold("цього місяця"): ("month", 0), fold("минулого місяця"): ("month", 1),
+           fold("цього року"): ("year", 0), fold("минулого року"): ("year", 1),
+           fold("торік"): ("year", 1)},
+    "ru": {fold("на этой неделе"): ("week", 0), fold("на прошлой неделе"): ("week", 1),
+           fold("в этом месяце"): ("month", 0), fold("в прошлом месяце"): ("month", 1),
+           fold("в этом году"): ("year", 0), fold("в прошлом году"): ("year", 1)},
+}
 NUMBER_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
     "huit": 8, "dix": 10, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -92,7 +117,8 @@ def _alt(pairs: list[tuple[str, int]]) -> str:
 
 def _patterns(lang: str) -> re.Pattern[str]:
     m, w = _alt(MONTHS[lang]), _alt(WEEKDAYS[lang])
-    d = "|".join(re.escape(k) for k in sorted(DEICTIC[lang], key=len, reverse=True))
+    d = "|".join(re.escape(k) for k in sorted({*DEICTIC[lang], *PERIOD_DEICTIC[lang]},
+                                              key=len, reverse=True))
     y = YEAR + YEAR_WORD[lang]
     parts = [
         rf"(?:1er|\d{{1,2}})(?:st|nd|rd|th|-?го)?\s+(?:of\s+)?(?:{m})(?:,?\s+{y})?",
@@ -146,8 +172,9 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
         expr = m.group().strip()
         if expr.startswith(("depuis", "since")):
             continue   # "no test since 1992" dates the background, not the event
+        ahead = future or bool(FORWARD[language].search(folded[max(0, m.start() - 14):m.start()]))
         resolved = resolve(expr, language, published, _nearest_year(doc_years, start + m.start()),
-                           future)
+                           ahead)
         if resolved is None:
             continue
         before = folded[max(0, m.start() - 14) : m.start()]
@@ -181,6 +208,22 @@ def shift(base: EventDate, days: int) -> EventDate:
     return EventDate(moved.year if base.year else None, moved.month, moved.day)
 
 
+def _period(published: date | None, unit: str, back: int) -> EventDate | None:
+    """"last month" in a March 2023 article is February 2023 (month precision)."""
+    if published is None:
+        return None
+    if unit == "year":
+        return EventDate(published.year - back, None, None)
+    if unit == "week":   # known to the month when the whole (Monday-)week lies in one month
+        monday = published - timedelta(days=published.weekday() + 7 * back)
+        last = published if back == 0 else monday + timedelta(days=6)
+        if (monday.year, monday.month) != (last.year, last.month):
+            return None
+        return EventDate(monday.year, monday.month, None)
+    months = published.year * 12 + published.month - 1 - back
+    return EventDate(months // 12, months % 12 + 1, None)
+
+
 def document_years(text: str) -> tuple[tuple[int, int], ...]:
     """Explicit years written in the document, with their offsets."""
     return tuple((m.start(), int(m.group())) for m in _YEAR_RE.finditer(text))
@@ -209,6 +252,8 @@ def resolve(expr: str, language: str, published: date | None,
             return None
         d = published - timedelta(days=DEICTIC[language][expr])
         return EventDate(d.year, d.month, d.day)
+    if expr in PERIOD_DEICTIC[language]:
+        return _period(published, *PERIOD_DEICTIC[language][expr])
     weekday = _lookup(WEEKDAYS[language], expr)
     month = _lookup(MONTHS[language], expr)
     year_m = _YEAR_RE.search(expr)

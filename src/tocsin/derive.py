@@ -13,7 +13,7 @@ from .dedup import find_near_duplicates_in
 from .gazetteer import Gazetteer, default_gazetteer
 from .knowledge import Knowledge
 from .model import Event
-from .stories import cluster, exact_day, flag, recall_cue
+from .stories import cluster, flag, recall_cue
 from .textutil import fold
 
 Row = dict[str, Any]
@@ -43,7 +43,7 @@ def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date |
     cid_of = {doc: cid for cid, doc, _, _ in bodies}
     original_of = {d.doc: d.original for d in dups}
     published = {doc: pub for _, doc, _, pub in bodies}
-    stories = cluster(events)
+    stories = cluster(events, published, kb)
     flags = flag(stories, events, published, recall_cue(kb))
     by_id = {e.event_id: e for e in events}
     gaz = default_gazetteer()
@@ -54,7 +54,7 @@ def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date |
         # a syndicated copy is the same source as its original
         sources = {original_of.get(m.doc, m.doc) for m in st.mentions}
         actor = first.actor.name if first.actor else "unknown actor"
-        days = [d for m in st.mentions if (d := exact_day(m.date)) is not None]
+        days = [d for m in st.mentions if (d := m.day) is not None]
         story_rows.append({
             "story_id": st.story_id, "type": st.type, "first_day": min(days) if days else None,
             "n_mentions": len(st.mentions), "n_sources": len(sources),

@@ -7,15 +7,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .ingest import read_file, split_doc_ref
-from .model import DocumentResult, Event
+from .knowledge import Knowledge
+from .model import DocumentResult, Event, RawDocument
+from .nlp import get_resources
 from .pipeline import process_item
 from .settings import Settings
+from .stories import b_cubed, cluster, flag, recall_cue
 from .textutil import fold
 
 ATTRIBUTES = ("actor_country", "actor_name", "weapon", "date", "modality")
@@ -39,6 +43,7 @@ class GoldDoc:
     doc: str
     language: str
     events: tuple[GoldEvent, ...]
+    published: date | None = None
 
 
 @dataclass
@@ -76,6 +81,21 @@ class Tally:
             self.attr_n[k] += v
 
 
+@dataclass(frozen=True)
+class StoryScore:
+    """Story clustering against the gold ``story`` labels, over the matched mentions.
+    ``across`` treats labels as corpus-wide (one label = one happening in every document);
+    ``within`` scores each document's grouping on its own, for gold whose labels restart in
+    every document. Repeat/new: the share of gold repeats flagged ``repeat`` and of gold new
+    mentions left ``new`` (None when the gold has no ``novelty``)."""
+
+    mentions: int
+    across: tuple[float, float, float]
+    within: tuple[float, float, float]
+    repeat_recall: float | None
+    new_kept: float | None
+
+
 @dataclass
 class Report:
     overall: Tally
@@ -84,6 +104,10 @@ class Report:
     false_alarms: list[Event]
     attribute_errors: list[tuple[str, str, str, Any, Any]]  # doc, evidence, attr, gold, pred
     warnings: list[str]
+    matched: dict[str, GoldEvent] = field(default_factory=dict)   # event_id -> gold event
+    predictions: list[Event] = field(default_factory=list)
+    published: dict[str, date | None] = field(default_factory=dict)
+    stories: StoryScore | None = None
 
 
 def load_gold(path: Path) -> list[GoldDoc]:
@@ -101,8 +125,9 @@ def load_gold(path: Path) -> list[GoldDoc]:
                 GoldEvent(e["evidence"], e["type"], tuple(e.get("alt_types") or ()),
                           bool(e.get("optional")), e)
                 for e in d.get("events", []))
-            docs.append(GoldDoc(d["doc"], d.get("language", "?"), events))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            pub = date.fromisoformat(d["published"]) if d.get("published") else None
+            docs.append(GoldDoc(d["doc"], d.get("language", "?"), events, pub))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{path}:{n}: not a gold record ({exc})") from exc
     return docs
 
@@ -159,6 +184,7 @@ def score_document(gold: GoldDoc, text: str | None, predictions: list[Event],
             report.misses.append((gold.doc, g))
             continue
         used.add(hit)
+        report.matched[predictions[hit].event_id] = g
         tally.tp += 1
         for attr, ok in score_attributes(g.raw, predictions[hit]).items():
             tally.attr_n[attr] += 1
@@ -192,28 +218,35 @@ def _pred_value(p: Event, attr: str) -> Any:
 
 
 def _results_for(root: Path, doc: str, settings: Settings,
-                 cache: dict[str, dict[str, DocumentResult]]) -> DocumentResult | None:
+                 cache: dict[str, dict[str, DocumentResult]],
+                 published: dict[str, date | None]) -> DocumentResult | None:
+    """The pipeline's result for a gold document; the gold's publication day stands in when
+    the file itself carries none (as ``tocsin run --published`` would)."""
     path, _ = split_doc_ref(doc)
     if path not in cache:
         full = root / path
-        if not full.exists():
-            cache[path] = {}
-        else:
-            cache[path] = {}
+        cache[path] = {}
+        if full.exists():
             for item in read_file(path, full, settings):
+                if isinstance(item, RawDocument) and item.published is None \
+                        and published.get(item.doc):
+                    item = replace(item, published=published[item.doc])
                 res = process_item(item, settings)
                 cache[path][res.doc] = res
     return cache[path].get(doc)
 
 
 def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
-             progress: Callable[[str], None] | None = None) -> Report:
+             progress: Callable[[str], None] | None = None,
+             kb: Knowledge | None = None) -> Report:
     report = Report(Tally(), {}, [], [], [], [])
     cache: dict[str, dict[str, DocumentResult]] = {}
+    gold_docs = list(gold_docs)
+    gold_published = {gd.doc: gd.published for gd in gold_docs}
     for gd in gold_docs:
         if progress:
             progress(gd.doc)
-        res = _results_for(root, gd.doc, settings, cache)
+        res = _results_for(root, gd.doc, settings, cache, gold_published)
         if res is None:
             report.warnings.append(f"{gd.doc}: document not found under {root}")
         elif res.skipped:
@@ -224,4 +257,31 @@ def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
         t = score_document(gd, text, preds, report)
         report.overall.add(t)
         report.by_language.setdefault(gd.language, Tally()).add(t)
+        report.predictions += preds
+        report.published[gd.doc] = gd.published or (
+            res.article.published if res and res.article else None)
+    report.stories = score_stories(report, kb if kb is not None else get_resources(settings).kb)
     return report
+
+
+def score_stories(report: Report, kb: Knowledge) -> StoryScore | None:
+    """Cluster every prediction into stories and score the grouping of the matched ones."""
+    labelled = {eid: g for eid, g in report.matched.items() if g.raw.get("story")}
+    if not labelled:
+        return None
+    stories = cluster(report.predictions, report.published, kb)
+    doc_of = {e.event_id: e.doc for e in report.predictions}
+    predicted = [[m.event_id for m in st.mentions] for st in stories]
+    across = b_cubed(predicted, {eid: str(g.raw["story"]) for eid, g in labelled.items()})
+    per_doc = [[eid for eid in group if doc_of[eid] == doc]
+               for group in predicted for doc in {doc_of[eid] for eid in group}]
+    within = b_cubed(per_doc, {eid: f"{doc_of[eid]}\x00{g.raw['story']}"
+                               for eid, g in labelled.items()})
+    flags = flag(stories, report.predictions, report.published, recall_cue(kb))
+    gold_novelty = {eid: g.raw.get("novelty") for eid, g in labelled.items()}
+
+    def share(kind: str) -> float | None:
+        ids = [eid for eid, v in gold_novelty.items() if v == kind]
+        return sum(flags.novelty[eid] == kind for eid in ids) / len(ids) if ids else None
+
+    return StoryScore(len(labelled), across, within, share("repeat"), share("new"))

@@ -52,6 +52,7 @@ INHERIT_WINDOW = 6     # sentences a reaction may lie after the signal it refers
 MODIFIER_PENALTY = 60.0
 MAX_ANCHOR_DISTANCE = 150 # characters between a physical trigger and the nuclear term
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
+UNINFLECTED = ("fr", "en")   # owners need a preposition here; Slavic genitives do not
 DATE_CARRY = 2          # paragraphs a narrative date carries over
 STORY_WINDOW = 2       # sentences a sourced continuation may lie after a signal
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
@@ -142,6 +143,7 @@ class ArticleExtractor:
         self._speech_verb: Any = None
         self._speech_tokens: set[int] = set()
         self._modifiers: list[tuple[int, int]] = []
+        self._conditions: list[tuple[int, int]] = []
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
         # article mentions (a 2023 story about "the defence minister" means Shoigu).
@@ -310,6 +312,7 @@ class ArticleExtractor:
         self._sentence_index = idx
         self._sentence_start = sent.start
         self._modifiers = self.modifier_spans(tokens, sent, off)
+        self._conditions = cues.hits.get("conditional", [])
         etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, inherited,
                                           doer_of)
         if etype is None:
@@ -585,6 +588,9 @@ class ArticleExtractor:
                 return Mention(left, right, Entity(" ".join(self.text[left:right].split()),
                                                    None, None), "anonymous", "official")
             if self.is_word("pronoun", word):   # "he", not "anyone"
+                teller = self.reporting_subject(head, off)
+                if teller is not None:   # "Moscou assure qu'elle ne procédera à aucun essai"
+                    return whole(teller)
                 before = [mn for mn in self._mentions if mn.kind in ("person", "title")
                           and mn.end <= left]
                 if before:   # "Biden said Putin was not joking when he talked about..."
@@ -830,6 +836,8 @@ class ArticleExtractor:
                         return found
             subj = self.subject_of(tok)
             if subj is not None:
+                if self.in_later_condition(span[0], subj.idx + off - sent.start):
+                    return None   # "ready to test if the US does": the US only sets the condition
                 found = self.np_mention(subj, off, mentions, all_assessors)
                 if found is not None:
                     return found
@@ -837,6 +845,22 @@ class ArticleExtractor:
                 return None
             tok = tok.head
         return None
+
+    def reporting_subject(self, pronoun: Any, off: int) -> Mention | None:
+        """"X says that he/she/it …": the subject of the verb whose complement clause the
+        pronoun opens is who the pronoun stands for, person or state."""
+        clause = pronoun.head
+        if pronoun.dep_ not in ("nsubj", "nsubj:pass") or clause.dep_ != "ccomp":
+            return None
+        subj = self.subject_of(clause.head)
+        if subj is None or subj.i > pronoun.i or self.is_word("pronoun", fold(subj.text)):
+            return None
+        return next((mn for mn in self._mentions if mn.kind != "adjective"
+                     and mn.start <= subj.idx + off < mn.end), None)
+
+    def in_later_condition(self, trigger: int, subject: int) -> bool:
+        """Is there an "if"/"если"/"tant que" between the trigger and the subject after it?"""
+        return any(trigger < c[0] < subject for c in self._conditions)
 
     def verb_subject(self, span: tuple[int, int]) -> Mention | None:
         """Subject of the verb that governs the words at ``span`` (not their owner)."""
@@ -865,6 +889,9 @@ class ArticleExtractor:
                 cases = {fold(g.text) for g in c.children if g.dep_ == "case"}
                 if cases & LOCATIVE_CASES:
                     continue   # "placement in Belarus": where, not whose
+                if any(g.dep_ == "mark" for g in c.children) or (
+                        c.dep_ == "nmod" and not cases and noun.doc.lang_ in UNINFLECTED):
+                    continue   # "un essai si les États-Unis …": a misparsed clause, not whose
                 out.append(c)
             elif c.dep_ == "prep" and c.lower_ in ("of", "by"):
                 out.extend(g for g in c.children if g.dep_ == "pobj")
@@ -1040,6 +1067,9 @@ class ArticleExtractor:
         anaphors = find_anaphors(self.text, sent.start, sent.end, self.lang)
         if anaphors:
             return shift(last[0], anaphors[0].days)
+        recall = self.lex.cue("recall")
+        if recall is not None and recall.search(fold(self.text[sent.start:sent.end])):
+            return None   # "a month after Putin suspended …": not the story's day
         # the story's date holds for the next paragraph too ("He added that ...")
         return last[0] if sent.paragraph - last[1] <= DATE_CARRY else None
 
@@ -1048,9 +1078,15 @@ class ArticleExtractor:
         if event is not None and event.date is not None:
             self.ctx.last_date = (event.date, sent.paragraph)
             return
-        found = self.sentence_dates(sent)
+        found = [d for d in self.sentence_dates(sent) if not self.upcoming(d.date)]
         if found:
             self.ctx.last_date = (found[-1].date, sent.paragraph)
+
+    def upcoming(self, d: EventDate) -> bool:
+        """A day after publication ("training starts on April 3") is a plan, not the day the
+        story happened."""
+        day = d.as_day()
+        return day is not None and self.date_base is not None and day > self.date_base
 
 
 def extract_events(article: Article, docs: dict[int, Any], sentences: list[Sentence],

@@ -113,6 +113,15 @@ class EventDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year" if self.year else "none"
 
+    def as_day(self) -> date | None:
+        """The calendar day, when the date is known to the day and valid."""
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        try:
+            return date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
 
 @dataclass(frozen=True)
 class Event:

@@ -64,7 +64,7 @@ def render(events: Sequence[Event], kb: Knowledge, title: str = "Nuclear signali
     by_id = {e.event_id: e for e in chosen}
     buckets = timeline(chosen, kb, by=by)
     chart = _chart(buckets, by)
-    stories = cluster(chosen)
+    stories = cluster(chosen, published, kb)
     flags = flag(stories, chosen, published or {}, recall_cue(kb))
 
     def weight(st: Story) -> float:

@@ -1,33 +1,52 @@
 """Stories: mentions of one real-world happening, within and across articles and languages.
 
-Clustering is greedy and deterministic. Mentions are visited in a fixed order (date, document,
-offset); each joins the best compatible story or starts a new one. Compatible means: the same
-kind of happening, the same acting side, and dates inside the window the type allows; a shared
-actor, weapon or place, or similar wording, then decides between candidates. A story's id is
-derived from its first mention, so re-running on the same input gives the same ids.
+Clustering is greedy and deterministic. Mentions that carry their own date are visited first,
+in date order, then the undated ones (placed by their article's publication date); each joins
+the story it links to best, or starts a new one.
+
+A link between two mentions needs compatible *kinds* (signals — threats, tests, deployments… —
+may share a story with each other; an assessment or a reaction only with its own type), the
+same acting side, and dates inside the window the type allows. An undated mention is taken to
+report something that happened on or shortly before its publication day. Evidence then adds
+up: the same document and nearby sentences, the same actor, the same specific weapon (a
+Burevestnik says more than "nuclear weapons"), the same day, shared numbers and wording.
+A mention joins a story only if it does not clash in date with most of the story, which
+keeps one long chain of near neighbours from swallowing two happenings.
+
+A story's id is derived from its first mention, so re-running on the same input gives the same
+ids.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .knowledge import Knowledge
 from .model import Event, EventDate
 from .textutil import fold, words
 
-# Days two dated mentions of one happening may lie apart, per type.
+# Days two mentions of one happening may lie apart, per type (a deployment is announced,
+# built and reported over weeks; a threat is one day's words).
 WINDOW_DAYS = {
     "threat": 3, "doctrine": 14, "exercise": 10, "deployment": 45, "readiness": 7,
     "test": 7, "arms_control": 20, "assessment": 7, "reaction": 3, "use": 2,
 }
-MIN_SCORE = 2.5
+CROSS_TYPE_WINDOW = 7      # a test and the threat that came with it: same week
+RECENT_DAYS = 3            # an undated mention most likely reports the last few days
+NEAR_CHARS = 400           # "nearby" sentences of one article
+MIN_SCORE = 2.0
+RESPONSE_TYPES = frozenset({"assessment", "reaction"})
 STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
     "that", "with", "from", "this", "have", "said", "pour", "dans", "avec", "sont", "leur",
     "також", "було", "який", "было", "также", "который", "about", "their",
 })
+_NUMBER = re.compile(r"\d[\d\s.,]*\d|\d")
+_GENERIC_WEAPON_HINT = ("nuclear",)   # used when no knowledge base is given
 
 
 @dataclass(frozen=True)
@@ -41,22 +60,72 @@ class Mention:
     actor_id: str | None
     actor_country: str | None
     weapon: str | None
+    specific_weapon: bool
     location: str | None
-    date: EventDate | None
+    event_date: EventDate | None
+    published: date | None
+    recalled: bool            # the sentence says it recalls something earlier
     language: str
     terms: frozenset[str]
+    numbers: frozenset[str]
 
     @classmethod
-    def of(cls, e: Event) -> Mention:
+    def of(cls, e: Event, published: date | None = None,
+           generic_weapons: frozenset[str] | None = None, recalled: bool = False) -> Mention:
+        weapon = e.weapon.name if e.weapon else None
+        if weapon is None:
+            specific = False
+        elif generic_weapons is not None:
+            specific = weapon not in generic_weapons
+        else:
+            specific = not any(h in weapon.lower() for h in _GENERIC_WEAPON_HINT)
         return cls(
             event_id=e.event_id, doc=e.doc, start=e.span[0], type=e.type,
             actor_id=(e.actor.id or e.actor.name) if e.actor else None,
             actor_country=e.actor.country if e.actor else None,
-            weapon=e.weapon.name if e.weapon else None,
+            weapon=weapon, specific_weapon=specific,
             location=e.location.country if e.location else None,
-            date=e.date, language=e.language,
+            event_date=e.date, published=published, recalled=recalled, language=e.language,
             terms=frozenset(w for w in words(e.sentence) if len(w) > 3 and w not in STOPWORDS),
+            numbers=frozenset(_numbers(e.sentence)),
         )
+
+    @property
+    def day(self) -> date | None:
+        return exact_day(self.event_date)
+
+    @property
+    def interval(self) -> tuple[date, date] | None:
+        """The days this mention's happening can lie in: its own date; else, when it recalls
+        something, any day up to publication; else the last few days before publication."""
+        own = date_interval(self.event_date)
+        if own is not None or self.published is None:
+            return own
+        if self.recalled:
+            return date.min, self.published
+        return self.likely
+
+    @property
+    def likely(self) -> tuple[date, date] | None:
+        """Where the happening most probably lies: its own date, else (unless recalled) the
+        last few days before publication."""
+        own = date_interval(self.event_date)
+        if own is not None:
+            return own
+        if self.published is not None and not self.recalled:
+            return self.published - timedelta(days=RECENT_DAYS), self.published
+        return None
+
+
+def _numbers(text: str) -> list[str]:
+    """Figures quoted in a sentence (ranges, counts, distances): the same in every language.
+    Four-digit years are left out: they say when, not what."""
+    out = []
+    for raw in _NUMBER.findall(text):
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) >= 2 and not (len(digits) == 4 and digits.startswith(("19", "20"))):
+            out.append(digits)
+    return out
 
 
 @dataclass
@@ -76,74 +145,159 @@ class Story:
 
 def exact_day(d: EventDate | None) -> date | None:
     """The calendar day of a date known to the day, else None."""
-    if d is None or d.year is None or d.month is None or d.day is None:
+    return d.as_day() if d is not None else None
+
+
+def date_interval(d: EventDate | None) -> tuple[date, date] | None:
+    """First and last day a (possibly partial) date covers; None without a year."""
+    if d is None or d.year is None:
         return None
+    day = exact_day(d)
+    if day is not None:
+        return day, day
     try:
-        return date(d.year, d.month, d.day)
+        if d.month is not None:
+            last = calendar.monthrange(d.year, d.month)[1]
+            return date(d.year, d.month, 1), date(d.year, d.month, last)
+        return date(d.year, 1, 1), date(d.year, 12, 31)
     except ValueError:
         return None
 
 
-def _dates_agree(a: EventDate | None, b: EventDate | None, days: int) -> bool:
-    """Unknown parts never disagree; known days must be within the window."""
+def _gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int:
+    """Days between two intervals (0 when they overlap or one is unknown)."""
     if a is None or b is None:
-        return True
-    for part in ("year", "month"):
-        x, y = getattr(a, part), getattr(b, part)
-        if x is not None and y is not None and x != y and days < 28:
-            da, db = exact_day(a), exact_day(b)
-            if da is None or db is None:
-                return False
-    da, db = exact_day(a), exact_day(b)
-    if da is not None and db is not None:
-        return abs((da - db).days) <= days
-    return True
+        return 0
+    if a[1] < b[0]:
+        return (b[0] - a[1]).days
+    if b[1] < a[0]:
+        return (a[0] - b[1]).days
+    return 0
 
 
-def _score(m: Mention, story: Story) -> float:
-    """How well a mention fits a story (0 = incompatible)."""
-    best = 0.0
-    for other in story.mentions:
-        if other.type != m.type and not (m.doc == other.doc and m.actor_id
-                                         and m.actor_id == other.actor_id):
-            continue   # one statement may carry several types; across articles, one type
-        if m.actor_country and other.actor_country and m.actor_country != other.actor_country:
-            continue
-        if not _dates_agree(m.date, other.date, WINDOW_DAYS.get(m.type, 7)):
-            continue
-        score = 1.0
-        if m.doc == other.doc:
-            score += 1.0
-        if m.actor_id and m.actor_id == other.actor_id:
-            score += 1.5
-        if m.weapon and m.weapon == other.weapon:
-            score += 1.0
-        if m.location and m.location == other.location:
-            score += 0.5
-        if exact_day(m.date) and exact_day(m.date) == exact_day(other.date):
-            score += 1.0
-        union = len(m.terms | other.terms)
-        if union:
-            score += 2.0 * len(m.terms & other.terms) / union
-        best = max(best, score)
-    return best
+def _window(m: Mention, other: Mention) -> int:
+    if m.type == other.type:
+        return WINDOW_DAYS.get(m.type, 7)
+    return min(CROSS_TYPE_WINDOW, WINDOW_DAYS.get(m.type, 7), WINDOW_DAYS.get(other.type, 7))
 
 
-def _order(m: Mention) -> tuple[str, str, int]:
-    d = m.date
-    key = f"{d.year or 9999:04d}-{d.month or 99:02d}-{d.day or 99:02d}" if d else "9999"
-    return key, m.doc, m.start
+def _dates_clash(m: Mention, other: Mention) -> bool:
+    a, b = m.interval, other.interval
+    if a is not None and b is not None:
+        return _gap(a, b) > _window(m, other)
+    # "le 23 mars" with no year still clashes with 21 November of any year
+    apart = _days_apart_in_year(m.event_date, other.event_date)
+    return apart is not None and apart > _window(m, other)
 
 
-def cluster(events: Iterable[Event], min_score: float = MIN_SCORE) -> list[Story]:
-    """Group event mentions into stories (deterministic for the same input)."""
-    mentions = sorted((Mention.of(e) for e in events), key=_order)
+def _days_apart_in_year(a: EventDate | None, b: EventDate | None) -> int | None:
+    """Fewest days between two month-days, whatever their years (a lower bound of the true
+    distance), or None when either lacks a day."""
+    if a is None or b is None or None in (a.month, a.day, b.month, b.day):
+        return None
+    try:
+        x = date(2001, a.month, a.day).timetuple().tm_yday   # type: ignore[arg-type]
+        y = date(2001, b.month, b.day).timetuple().tm_yday   # type: ignore[arg-type]
+    except ValueError:
+        return None
+    return min(abs(x - y), 365 - abs(x - y))
+
+
+def _dated(m: Mention) -> bool:
+    return m.interval is not None or _days_apart_in_year(m.event_date, m.event_date) is not None
+
+
+def _different_days(m: Mention, other: Mention) -> bool:
+    return m.day is not None and other.day is not None and m.day != other.day
+
+
+def _near(m: Mention, other: Mention) -> bool:
+    return m.doc == other.doc and abs(m.start - other.start) <= NEAR_CHARS
+
+
+def link(m: Mention, other: Mention) -> float:
+    """Evidence that two mentions report one happening (0 = they cannot)."""
+    if (m.type in RESPONSE_TYPES or other.type in RESPONSE_TYPES) and m.type != other.type:
+        return 0.0
+    if m.actor_country and other.actor_country and m.actor_country != other.actor_country:
+        return 0.0
+    if _dates_clash(m, other):
+        return 0.0
+    same_actor = bool(m.actor_id) and m.actor_id == other.actor_id
+    same_weapon = bool(m.weapon) and m.weapon == other.weapon
+    same_day = m.day is not None and m.day == other.day
+    if m.type != other.type and not (
+            (same_weapon and m.specific_weapon)
+            or ((_near(m, other) or same_actor) and not _different_days(m, other)
+                and not (m.recalled or other.recalled))):
+        return 0.0   # a test and a threat are one story only when something ties them
+    if m.type == "threat" == other.type and m.actor_id and other.actor_id and not same_actor:
+        return 0.0   # two officials' threats on one day are two stories
+    if m.type in RESPONSE_TYPES:
+        if m.actor_id and other.actor_id and not same_actor and not _near(m, other):
+            return 0.0   # each side's reaction is its own story
+        if m.doc != other.doc and not (_dated(m) and _dated(other)):
+            return 0.0   # the same critics say the same things every month: need a date
+    score = 1.0 if m.type == other.type else 0.0
+    if m.doc == other.doc:
+        score += 1.0 + (0.5 if _near(m, other) else 0.0)
+    if same_actor:
+        score += 1.0
+    elif m.actor_country and m.actor_country == other.actor_country:
+        score += 0.25
+    if same_weapon:
+        score += 1.5 if m.specific_weapon else 0.25
+    if m.location and m.location == other.location:
+        score += 0.5
+    if same_day:
+        score += 1.5
+    elif m.likely is not None and other.likely is not None and _gap(m.likely, other.likely) == 0:
+        score += 0.75
+    if m.numbers & other.numbers:
+        score += 0.75
+    union = len(m.terms | other.terms)
+    if union:
+        score += 2.0 * len(m.terms & other.terms) / union
+    return score
+
+
+def _fit(m: Mention, story: Story) -> float:
+    """How well a mention fits a story: its best link, provided it does not clash in date
+    with most of the story's dated mentions."""
+    if m.actor_country and any(o.actor_country and o.actor_country != m.actor_country
+                               for o in story.mentions):
+        return 0.0   # no chaining across sides through mentions with no actor
+    dated = [o for o in story.mentions if _dated(o)]
+    if 2 * sum(_dates_clash(m, o) for o in dated) > len(dated):
+        return 0.0
+    return max(link(m, o) for o in story.mentions)
+
+
+def _order(m: Mention) -> tuple[int, date, str, int]:
+    own = date_interval(m.event_date)
+    if own is not None:
+        return (0 if own[0] == own[1] else 1), own[0], m.doc, m.start
+    return 2, m.published or date.max, m.doc, m.start
+
+
+def cluster(events: Iterable[Event], published: Mapping[str, date | None] | None = None,
+            kb: Knowledge | None = None, min_score: float = MIN_SCORE) -> list[Story]:
+    """Group event mentions into stories (deterministic for the same input). ``published``
+    (doc -> publication day) places undated mentions in time; ``kb`` tells generic weapon
+    terms from specific systems."""
+    pub = published or {}
+    generic = frozenset(w.name for w in kb.weapons if w.generic) if kb is not None else None
+    recalls = recall_cue(kb) if kb is not None else (lambda e: False)
+    mentions = sorted((Mention.of(e, pub.get(e.doc), generic, recalls(e)) for e in events),
+                      key=_order)
     stories: list[Story] = []
     for m in mentions:
-        scored = [(s, _score(m, s)) for s in stories]
-        fits = [(s, sc) for s, sc in scored if sc >= min_score]
-        if fits:
-            best = max(fits, key=lambda x: (x[1], -stories.index(x[0])))[0]
+        best, best_score = None, min_score
+        for s in stories:
+            sc = _fit(m, s)
+            if sc >= best_score and (best is None or sc > best_score):
+                best, best_score = s, sc
+        if best is not None:
             best.mentions.append(m)
             continue
         sid = "s" + hashlib.sha1(m.event_id.encode()).hexdigest()[:10]
@@ -199,8 +353,8 @@ def flag(stories: Sequence[Story], events: Sequence[Event], published: dict[str,
             pub = published.get(m.doc)
             late = first_seen is not None and pub is not None and \
                 (pub - first_seen).days >= REPEAT_AFTER_DAYS
-            old = exact_day(m.date) is not None and pub is not None and \
-                (pub - exact_day(m.date)).days >= RECALLED_AFTER_DAYS    # type: ignore[operator]
+            old = m.day is not None and pub is not None and \
+                (pub - m.day).days >= RECALLED_AFTER_DAYS
             novelty[m.event_id] = "repeat" if recall_cue(e) or late or old else "new"
         flags = []
         if len(st.docs) == 1:
