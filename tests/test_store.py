@@ -610,3 +610,36 @@ def test_url_and_memory_targets(tmp_path: os.PathLike[str]) -> None:
     with open_store(":memory:") as store:
         assert store.save(FR_RESULT, store.begin_run(Settings(), [])) is True
         assert _ids(store.query_events(EventFilter(text="essai"))) == ["ev-test"]
+
+
+# --------------------------------------------------------------------------------------------
+# Derived tables (stories, flags, duplicate links) on both backends
+# --------------------------------------------------------------------------------------------
+
+
+def test_derived_stories_and_copies_round_trip(filled: Store) -> None:
+    from tocsin.derive import refresh
+    from tocsin.knowledge import load_knowledge
+
+    copy_id = "d" * 64
+    copy_text = EN_TEXT + " Share this story with your friends."
+    copy_threat = replace(THREAT, event_id="ev-threat-copy", doc="mirror/venn.txt",
+                          content_id=copy_id)
+    copy = DocumentResult(
+        doc="mirror/venn.txt", content_id=copy_id,
+        article=_article("mirror/venn.txt", copy_id, copy_text, "en",
+                         published=date(2031, 3, 5)),
+        sentences=_sentences(copy_text), events=(copy_threat,))
+    run = filled.begin_run(Settings(), ["mirror"])
+    assert filled.save(copy, run)
+    filled.finish_run(run, "done", {"documents": 1})
+    kb = load_knowledge()
+    refresh(filled, kb)
+    first = filled.stored_stories()
+    refresh(filled, kb)   # recomputing replaces, never piles up
+    assert filled.stored_stories() == first
+    assert filled.stored_duplicates() and filled.stored_duplicates()[0][:2] == (copy_id, EN_ID)
+    threat = next(s for s in first if s["type"] == "threat")
+    assert threat["n_mentions"] == 2 and threat["n_sources"] == 1   # a copy is no new source
+    assert threat["first_day"] == date(2031, 3, 3)
+    assert _count(filled, "story_mentions") == 5

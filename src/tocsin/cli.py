@@ -141,12 +141,10 @@ def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int |
                         counts["new"] += 1
                     del item
             # derived tables (duplicates, stories, flags) from everything stored
-            from .derive import derive
+            from .derive import refresh
             from .knowledge import load_knowledge
-            from .store import EventFilter
 
-            store.replace_derived(*derive(store.query_events(EventFilter()),
-                                          store.document_bodies(), load_knowledge()))
+            refresh(store, load_knowledge())
             status = "done"
         except TocsinError as exc:
             _fail(exc)

@@ -13,6 +13,7 @@ from .dedup import find_near_duplicates_in
 from .gazetteer import Gazetteer, default_gazetteer
 from .knowledge import Knowledge
 from .model import Event
+from .store import EventFilter, Store
 from .stories import cluster, flag, recall_cue
 from .textutil import fold
 
@@ -69,3 +70,9 @@ def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date |
     dup_rows = [{"content_id": cid_of[d.doc], "original_content_id": cid_of[d.original],
                  "similarity": d.similarity} for d in dups]
     return story_rows, mention_rows, dup_rows
+
+
+def refresh(store: Store, kb: Knowledge) -> None:
+    """Recompute the derived tables (duplicates, stories, flags) from everything stored."""
+    store.replace_derived(*derive(store.query_events(EventFilter()), store.document_bodies(),
+                                  kb))

@@ -226,10 +226,11 @@ def link(m: Mention, other: Mention) -> float:
     same_actor = bool(m.actor_id) and m.actor_id == other.actor_id
     same_weapon = bool(m.weapon) and m.weapon == other.weapon
     same_day = m.day is not None and m.day == other.day
+    same_side = bool(m.actor_country) and m.actor_country == other.actor_country
     if m.type != other.type and not (
             (same_weapon and m.specific_weapon)
-            or ((_near(m, other) or same_actor) and not _different_days(m, other)
-                and not (m.recalled or other.recalled))):
+            or (((_near(m, other) and same_side) or same_actor)
+                and not _different_days(m, other) and not (m.recalled or other.recalled))):
         return 0.0   # a test and a threat are one story only when something ties them
     if m.type == "threat" == other.type and m.actor_id and other.actor_id and not same_actor:
         return 0.0   # two officials' threats on one day are two stories
