@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tocsin.ingest import content_id
-from tocsin.model import Event, RawDocument
+from tocsin.model import Event, EventDate, RawDocument
 from tocsin.pipeline import process_document
 from tocsin.settings import Settings
 
@@ -136,3 +136,27 @@ def test_event_ids_are_deterministic(kb_settings: Settings) -> None:
     a = events(text, kb_settings)
     b = events(text, kb_settings)
     assert [e.event_id for e in a] == [e.event_id for e in b] and a
+
+
+def test_recalled_date_is_an_aside_not_the_story_day(kb_settings: Settings) -> None:
+    found = events(
+        "Ivan Petrenko said on Saturday that Borduria would station tactical nuclear weapons "
+        "in Syldavia.\n\n"
+        "On 21 February, Petrenko had announced that Borduria was leaving the arms treaty.\n\n"
+        "Anna Koval warned that Borduria was ready to use nuclear weapons against Syldavia.",
+        kb_settings, published="2024-03-25")
+    days = {e.sentence.split()[0]: e.date for e in found}
+    assert days["Ivan"] == EventDate(2024, 3, 23)
+    assert days["Anna"] == EventDate(2024, 3, 23)   # back to the story's day, not 21 February
+
+
+def test_conditional_test_is_done_by_the_speakers_side(kb_settings: Settings) -> None:
+    e = one("Ivan Petrenko a aussi affirmé que la Bordurie devait se tenir prête à effectuer "
+            "un essai nucléaire si les Syldaves en réalisaient un.", kb_settings)
+    assert e.type == "test" and e.actor is not None and e.actor.country == "BOR"
+
+
+def test_last_month_and_this_week_take_the_publication_month(kb_settings: Settings) -> None:
+    e = one("Last month Ivan Petrenko announced nuclear exercises in the Eastern District.",
+            kb_settings, published="2024-03-25")
+    assert e.date == EventDate(2024, 2, None)

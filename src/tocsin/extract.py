@@ -53,6 +53,7 @@ MODIFIER_PENALTY = 60.0
 MAX_ANCHOR_DISTANCE = 150 # characters between a physical trigger and the nuclear term
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 UNINFLECTED = ("fr", "en")   # owners need a preposition here; Slavic genitives do not
+ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
 DATE_CARRY = 2          # paragraphs a narrative date carries over
 STORY_WINDOW = 2       # sentences a sourced continuation may lie after a signal
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
@@ -79,6 +80,8 @@ class Context:
     last_event: Event | None = None
     last_event_sentence: int = -10
     last_date: tuple[EventDate, int] | None = None   # narrative date and its paragraph
+    # the narrative date to come back to after a recalled aside, and the aside's paragraph
+    before_aside: tuple[tuple[EventDate, int] | None, int] | None = None
     events_so_far: int = 0
 
 
@@ -1057,6 +1060,7 @@ class ArticleExtractor:
                   future: bool = False) -> EventDate | None:
         """The date nearest the trigger in the sentence; else "three days later" from the
         date told before; else the date of the paragraph's narrative so far."""
+        self.end_aside(sent)
         found = self.sentence_dates(sent, future)
         if found:
             anchor = sent.start + (trigger[0] if trigger else 0)
@@ -1067,20 +1071,45 @@ class ArticleExtractor:
         anaphors = find_anaphors(self.text, sent.start, sent.end, self.lang)
         if anaphors:
             return shift(last[0], anaphors[0].days)
-        recall = self.lex.cue("recall")
-        if recall is not None and recall.search(fold(self.text[sent.start:sent.end])):
+        if self.recalls(sent):
             return None   # "a month after Putin suspended …": not the story's day
         # the story's date holds for the next paragraph too ("He added that ...")
         return last[0] if sent.paragraph - last[1] <= DATE_CARRY else None
 
+    def recalls(self, sent: Sentence) -> bool:
+        recall = self.lex.cue("recall")
+        return recall is not None and bool(recall.search(fold(self.text[sent.start:sent.end])))
+
     def remember_date(self, sent: Sentence, event: Event | None) -> None:
-        """Keep the narrative date: the event's date, else the last date the sentence tells."""
+        """Keep the narrative date: the event's date, else the last date the sentence tells.
+        A recalled date ("Nous rappelons que le 6 décembre …") holds for the rest of its
+        paragraph only; then the story's own date comes back."""
+        self.end_aside(sent)
         if event is not None and event.date is not None:
-            self.ctx.last_date = (event.date, sent.paragraph)
+            told: EventDate | None = event.date
+        else:
+            found = [d for d in self.sentence_dates(sent) if not self.upcoming(d.date)]
+            told = found[-1].date if found else None
+        if told is None:
             return
-        found = [d for d in self.sentence_dates(sent) if not self.upcoming(d.date)]
-        if found:
-            self.ctx.last_date = (found[-1].date, sent.paragraph)
+        if self.ctx.before_aside is None and self.recalls(sent) and self.goes_back(told):
+            self.ctx.before_aside = (self.ctx.last_date, sent.paragraph)
+        self.ctx.last_date = (told, sent.paragraph)
+
+    def goes_back(self, told: EventDate) -> bool:
+        """Is a date well before the story's own day (the narrative date so far, else the
+        publication day)? "MOSCOW, May 21 - … two weeks after Putin ordered" does not."""
+        reference = self.ctx.last_date[0].as_day() if self.ctx.last_date else self.date_base
+        day = told.as_day()
+        if day is None and told.year is not None:
+            day = date(told.year, told.month or 12, 28 if told.month else 31)
+        return reference is not None and day is not None and \
+            (reference - day).days > ASIDE_DAYS
+
+    def end_aside(self, sent: Sentence) -> None:
+        aside = self.ctx.before_aside
+        if aside is not None and sent.paragraph != aside[1]:
+            self.ctx.last_date, self.ctx.before_aside = aside[0], None
 
     def upcoming(self, d: EventDate) -> bool:
         """A day after publication ("training starts on April 3") is a plan, not the day the
