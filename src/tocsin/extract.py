@@ -1062,6 +1062,8 @@ class ArticleExtractor:
         date told before; else the date of the paragraph's narrative so far."""
         self.end_aside(sent)
         found = self.sentence_dates(sent, future)
+        if not future:   # what already happened cannot be dated after its own report
+            found = [d for d in found if not self.upcoming(d.date)]
         if found:
             anchor = sent.start + (trigger[0] if trigger else 0)
             return min(found, key=lambda d: abs(d.start - anchor)).date

@@ -33,7 +33,7 @@ from .textutil import fold, words
 # Days two mentions of one happening may lie apart, per type (a deployment is announced,
 # built and reported over weeks; a threat is one day's words).
 WINDOW_DAYS = {
-    "threat": 3, "doctrine": 14, "exercise": 10, "deployment": 45, "readiness": 7,
+    "threat": 3, "doctrine": 14, "exercise": 10, "deployment": 7, "readiness": 7,
     "test": 7, "arms_control": 7, "assessment": 7, "reaction": 3, "use": 2,
 }
 CROSS_TYPE_WINDOW = 7      # a test and the threat that came with it: same week
