@@ -33,6 +33,8 @@ eval: install
 	$(BIN)/tocsin eval examples/gold/ru.jsonl --root examples
 	$(BIN)/tocsin eval heldout/gold.jsonl --root heldout
 	$(BIN)/tocsin eval heldout2/gold.jsonl --root heldout2
+	$(BIN)/tocsin eval tests/fixtures/stories/gold.jsonl --root tests/fixtures/stories
+	$(BIN)/tocsin eval heldout_stories/gold.jsonl --root heldout_stories
 	@if [ -f ../shared/gold/seeds.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi
 

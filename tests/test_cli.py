@@ -155,7 +155,8 @@ def test_timeline_and_stories_commands(tmp_path: Path) -> None:
                  "--plot", str(png))
     assert "index" in out.stdout and png.read_bytes()[:4] == b"\x89PNG"
     stories = tocsin("stories", "--db", str(db), "--min-mentions", "2")
-    assert stories.stdout.strip().splitlines()[-1].endswith("stories")
+    assert stories.stdout.strip().splitlines()[-1].startswith(tuple("0123456789"))
+    assert " stories (details: tocsin stories --show STORY)" in stories.stdout
 
 
 def test_incremental_ingest_equals_one_run(tmp_path: Path) -> None:

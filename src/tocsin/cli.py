@@ -217,9 +217,8 @@ def _event_table(events: list[Event]) -> Table:
                      min_width=width if c in ("date", "type", "modality") else None)
     t.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=EVIDENCE_WIDTH)
     for e in events:
-        d = e.date
-        when = "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else ""
-        t.add_row(when, e.type, f"{e.actor.name} ({e.actor.country})" if e.actor else "",
+        t.add_row(e.date.isoformat() if e.date else "", e.type,
+                  f"{e.actor.name} ({e.actor.country})" if e.actor else "",
                   e.weapon.name if e.weapon else "", e.modality, Path(e.doc).name,
                   _clip(" ".join(e.sentence.split()), EVIDENCE_WIDTH))
     return t
@@ -272,9 +271,7 @@ def events(db: str, etype: str | None, actor: str | None, country: str | None,
         w.writerow(cols)
         for e in found:
             j = e.to_json()
-            d = e.date
-            w.writerow([e.event_id, e.doc, e.type,
-                        "-".join(f"{x:02d}" for x in (d.year, d.month, d.day) if x) if d else "",
+            w.writerow([e.event_id, e.doc, e.type, e.date.isoformat() if e.date else "",
                         e.actor.name if e.actor else "", e.actor.country if e.actor else "",
                         e.target.name if e.target else "", e.weapon.name if e.weapon else "",
                         e.location.name if e.location else "", e.modality,
@@ -335,22 +332,36 @@ def timeline_cmd(db: str, by: str, since: str | None, until: str | None,
 @cli.command(name="stories")
 @click.option("--db", default="tocsin.db", show_default=True)
 @click.option("--min-mentions", type=int, default=1, show_default=True)
-def stories_cmd(db: str, min_mentions: int) -> None:
+@click.option("--show", "story_id", help="List one story's mentions with their evidence.")
+def stories_cmd(db: str, min_mentions: int, story_id: str | None) -> None:
     """Mentions grouped into stories (one real-world happening each)."""
     from .store import open_store
 
     _stored_events(db)   # checks that the database exists
     with open_store(db) as store:
+        if story_id:
+            mentions = store.story_mentions_of(story_id)
         rows = [r for r in store.stored_stories() if r["n_mentions"] >= min_mentions]
+    if story_id:
+        if not mentions:
+            raise click.UsageError(f"no story {story_id!r}: `tocsin stories` lists the ids")
+        for e, novelty in mentions:
+            when = e.date.isoformat() if e.date else "undated"
+            out.print(f"[{novelty}] {e.type} {when} {e.actor.name if e.actor else '-'} "
+                      f"({e.language}) {e.doc}:{e.span[0]}", markup=False, highlight=False)
+            out.print(f"    {_clip(' '.join(e.sentence.split()), 160)}", markup=False,
+                      highlight=False)
+        return
     t = Table(box=None, pad_edge=False)
-    for c in ("story", "first day", "mentions", "sources", "languages", "flags", "title"):
+    for c in ("story", "first day", "first seen", "mentions", "sources", "languages",
+              "flags", "title"):
         t.add_column(c, no_wrap=True)
     for r in rows:
-        t.add_row(r["story_id"], str(r["first_day"] or ""), str(r["n_mentions"]),
-                  str(r["n_sources"]), r["languages"], ",".join(json.loads(r["flags"])),
-                  _clip(r["title"], 60))
+        t.add_row(r["story_id"], str(r["first_day"] or ""), str(r["first_seen"] or ""),
+                  str(r["n_mentions"]), str(r["n_sources"]), r["languages"],
+                  ",".join(json.loads(r["flags"])), _clip(r["title"], 60))
     out.print(t)
-    click.echo(f"{len(rows)} stories")
+    click.echo(f"{len(rows)} stories (details: tocsin stories --show STORY)")
 
 
 @cli.command(name="report")

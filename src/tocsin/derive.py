@@ -46,24 +46,23 @@ def derive(events: Sequence[Event], bodies: Sequence[tuple[str, str, str, date |
     published = {doc: pub for _, doc, _, pub in bodies}
     stories = cluster(events, published, kb)
     flags = flag(stories, events, published, recall_cue(kb))
-    by_id = {e.event_id: e for e in events}
     gaz = default_gazetteer()
     translated = {doc for _, doc, text, _ in bodies if machine_translated(text, kb, gaz)}
     story_rows, mention_rows = [], []
     for st in stories:
-        first = by_id[st.mentions[0].event_id]
         # a syndicated copy is the same source as its original
         sources = {original_of.get(m.doc, m.doc) for m in st.mentions}
-        actor = first.actor.name if first.actor else "unknown actor"
         days = [d for m in st.mentions if (d := m.day) is not None]
+        seen = [p for m in st.mentions if (p := published.get(m.doc)) is not None]
         story_rows.append({
-            "story_id": st.story_id, "type": st.type, "first_day": min(days) if days else None,
+            "story_id": st.story_id, "type": st.kind, "first_day": min(days) if days else None,
+            "first_seen": min(seen) if seen else None,
             "n_mentions": len(st.mentions), "n_sources": len(sources),
             "languages": ",".join(st.languages),
             "flags": json.dumps(flags.story_flags[st.story_id] + (
                 ["machine_translated"] if any(m.doc in translated for m in st.mentions)
                 else [])),
-            "title": f"{st.type}: {actor}" + (f" — {first.weapon.name}" if first.weapon else ""),
+            "title": st.title,
         })
         mention_rows += [{"event_id": m.event_id, "story_id": st.story_id,
                           "novelty": flags.novelty[m.event_id]} for m in st.mentions]

@@ -113,6 +113,10 @@ class EventDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year" if self.year else "none"
 
+    def isoformat(self) -> str:
+        """"2023-03-25", "2023-03" or "2023" (what is known, never invented)."""
+        return "-".join(f"{x:02d}" for x in (self.year, self.month, self.day) if x)
+
     def as_day(self) -> date | None:
         """The calendar day, when the date is known to the day and valid."""
         if self.year is None or self.month is None or self.day is None:

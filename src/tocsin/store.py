@@ -185,6 +185,7 @@ stories_table = sa.Table(
     sa.Column("languages", sa.Text(), nullable=False),
     sa.Column("flags", sa.Text(), nullable=False),
     sa.Column("title", sa.Text(), nullable=False),
+    sa.Column("first_seen", sa.Date(), nullable=True),
 )
 story_mentions = sa.Table(
     "story_mentions",
@@ -707,6 +708,18 @@ class Store:
                                 .order_by(stories_table.c.n_mentions.desc(),
                                           stories_table.c.story_id)).mappings().all()
         return [dict(r) for r in rows]
+
+    def story_mentions_of(self, story_id: str) -> list[tuple[Event, str]]:
+        """The mentions of one story with their novelty (``new``/``repeat``), in the order
+        of their documents' publication, then document and offset."""
+        stmt = (sa.select(events, story_mentions.c.novelty)
+                .join(story_mentions, story_mentions.c.event_id == events.c.event_id)
+                .join(documents, documents.c.content_id == events.c.content_id)
+                .where(story_mentions.c.story_id == story_id)
+                .order_by(documents.c.published.asc().nulls_last(), events.c.doc,
+                          events.c.span_start))
+        with self._engine.connect() as conn:
+            return [(_row_to_event(r._mapping), r.novelty) for r in conn.execute(stmt)]
 
     def stored_duplicates(self) -> list[tuple[str, str, float]]:
         with self._engine.connect() as conn:

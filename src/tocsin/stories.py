@@ -57,6 +57,7 @@ class Mention:
     doc: str
     start: int
     type: str
+    actor_name: str | None
     actor_id: str | None
     actor_country: str | None
     weapon: str | None
@@ -81,6 +82,7 @@ class Mention:
             specific = not any(h in weapon.lower() for h in _GENERIC_WEAPON_HINT)
         return cls(
             event_id=e.event_id, doc=e.doc, start=e.span[0], type=e.type,
+            actor_name=e.actor.name if e.actor else None,
             actor_id=(e.actor.id or e.actor.name) if e.actor else None,
             actor_country=e.actor.country if e.actor else None,
             weapon=weapon, specific_weapon=specific,
@@ -141,6 +143,30 @@ class Story:
     @property
     def languages(self) -> list[str]:
         return sorted({m.language for m in self.mentions})
+
+    @property
+    def kind(self) -> str:
+        """The type most of its mentions have (a test reported with its threat is a test)."""
+        return _most_common(m.type for m in self.mentions) or self.type
+
+    @property
+    def title(self) -> str:
+        """"test: Russia — Sarmat": the usual type, the actor named most often, and the most
+        specific weapon named most often."""
+        actor = _most_common(m.actor_name for m in self.mentions if m.type == self.kind) or \
+            _most_common(m.actor_name for m in self.mentions)
+        weapon = _most_common(m.weapon for m in self.mentions if m.specific_weapon) or \
+            _most_common(m.weapon for m in self.mentions)
+        return f"{self.kind}: {actor or 'unknown actor'}" + (f" — {weapon}" if weapon else "")
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    """The most frequent value (the first seen among equals), ignoring None."""
+    counts: dict[str, int] = {}
+    for v in values:
+        if v is not None:
+            counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=lambda v: counts[v]) if counts else None
 
 
 def exact_day(d: EventDate | None) -> date | None:
