@@ -151,12 +151,13 @@ class Story:
 
     @property
     def title(self) -> str:
-        """"test: Russia — Sarmat": the usual type, the actor named most often, and the most
-        specific weapon named most often."""
+        """"test: Russia — Sarmat": the usual type, the actor named most often (among its
+        mentions of that type), and the weapon named most often."""
         actor = _most_common(m.actor_name for m in self.mentions if m.type == self.kind) or \
             _most_common(m.actor_name for m in self.mentions)
-        weapon = _most_common(m.weapon for m in self.mentions if m.specific_weapon) or \
-            _most_common(m.weapon for m in self.mentions)
+        # the weapon named most often; a specific system wins a tie with a generic term
+        ranked = sorted(self.mentions, key=lambda m: not m.specific_weapon)
+        weapon = _most_common(m.weapon for m in ranked)
         return f"{self.kind}: {actor or 'unknown actor'}" + (f" — {weapon}" if weapon else "")
 
 
