@@ -160,3 +160,18 @@ def test_last_month_and_this_week_take_the_publication_month(kb_settings: Settin
     e = one("Last month Ivan Petrenko announced nuclear exercises in the Eastern District.",
             kb_settings, published="2024-03-25")
     assert e.date == EventDate(2024, 2, None)
+
+
+def test_forces_moved_to_an_alert_state_is_readiness_not_deployment(kb_settings: Settings
+                                                                    ) -> None:
+    e = one("Ivan Petrenko ordered the command to transfer Borduria's nuclear deterrence forces "
+            "to a special mode of combat duty.", kb_settings)
+    assert e.type == "readiness"
+
+
+def test_think_twice_after_a_launch_is_a_threat(kb_settings: Settings) -> None:
+    found = events("Borduria test-fired a Gorgon-M missile with a nuclear warhead on Monday.\n\n"
+                   "Ivan Petrenko said the new missile would make those who threaten Borduria "
+                   "think twice.", kb_settings, published="2024-03-26")
+    assert [e.type for e in found] == ["test", "threat"]
+    assert found[1].actor is not None and found[1].actor.country == "BOR"

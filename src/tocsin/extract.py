@@ -53,6 +53,7 @@ MODIFIER_PENALTY = 60.0
 MAX_ANCHOR_DISTANCE = 150 # characters between a physical trigger and the nuclear term
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 UNINFLECTED = ("fr", "en")   # owners need a preposition here; Slavic genitives do not
+ALERT_REACH = 90        # characters from a moving verb to the alert state it puts forces in
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
 DATE_CARRY = 2          # paragraphs a narrative date carries over
 STORY_WINDOW = 2       # sentences a sourced continuation may lie after a signal
@@ -692,7 +693,7 @@ class ArticleExtractor:
             refs = cues.hits.get("signal_reference", [])
             found = {k: [t for t in v if not any(_overlaps(t, r) for r in refs)]
                      for k, v in found.items()}
-        found = {k: v for k, v in found.items() if v}
+        found = _longest_triggers({k: v for k, v in found.items() if v})
         if not nuclear_words:
             keep = set(WEAPON_ONLY_TYPES) if capable else set()
             if inherited and self.ctx.last_event is not None:
@@ -1118,6 +1119,25 @@ class ArticleExtractor:
         story happened."""
         day = d.as_day()
         return day is not None and self.date_base is not None and day > self.date_base
+
+
+def _longest_triggers(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+    """Overlapping triggers of two types: the longer phrase says more ("special mode of combat
+    duty" is readiness, though "combat duty" alone would be a deployment)."""
+    spans = [(t, span) for t, v in found.items() for span in v]
+
+    def outdone(t: str, span: tuple[int, int]) -> bool:
+        return any(u != t and _overlaps(span, other) and
+                   other[1] - other[0] > span[1] - span[0] and
+                   other[0] <= span[0] and span[1] <= other[1] for u, other in spans)
+
+    kept = {t: [span for span in v if not outdone(t, span)] for t, v in found.items()}
+    # "transfer the forces to a special mode of combat duty", "put them on high alert": the
+    # verb moves forces into a state of readiness, it does not deploy anything
+    alerts = kept.get("readiness", [])
+    kept["deployment"] = [d for d in kept.get("deployment", []) if not any(
+        0 <= a[0] - d[1] <= ALERT_REACH for a in alerts)]
+    return {t: v for t, v in kept.items() if v}
 
 
 def extract_events(article: Article, docs: dict[int, Any], sentences: list[Sentence],
