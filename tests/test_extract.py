@@ -175,3 +175,14 @@ def test_think_twice_after_a_launch_is_a_threat(kb_settings: Settings) -> None:
                    "think twice.", kb_settings, published="2024-03-26")
     assert [e.type for e in found] == ["test", "threat"]
     assert found[1].actor is not None and found[1].actor.country == "BOR"
+
+
+def test_the_signaller_explaining_itself_is_no_reaction(kb_settings: Settings) -> None:
+    found = events("Ivan Petrenko ordered Borduria's nuclear forces onto high alert on Monday.\n\n"
+                   "Petrenko said Syldavian leaders had made aggressive statements about "
+                   "Borduria.\n\n"
+                   "Anna Koval called the step totally unacceptable.",
+                   kb_settings, published="2024-03-26")
+    types = [(e.type, e.actor.name if e.actor else None) for e in found]
+    assert ("reaction", "Ivan Petrenko") not in types
+    assert types[0][0] == "readiness"

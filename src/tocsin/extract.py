@@ -84,6 +84,7 @@ class Context:
     # the narrative date to come back to after a recalled aside, and the aside's paragraph
     before_aside: tuple[tuple[EventDate, int] | None, int] | None = None
     events_so_far: int = 0
+    signal_sides: set[str] = field(default_factory=set)   # countries that signalled so far
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,9 @@ class ArticleExtractor:
                     self.ctx.last_event = ev
                     self.ctx.last_event_sentence = i
                     self.ctx.events_so_far += 1
+                    if ev.type not in ("assessment", "reaction") and ev.actor is not None \
+                            and ev.actor.country:
+                        self.ctx.signal_sides.add(ev.actor.country)
             self.remember(mentions)
             self.remember_date(sent, ev)
         return events
@@ -740,6 +744,8 @@ class ArticleExtractor:
                                              or (other_party and "threat" not in found))
         if cues.has("warning") and speaker is not None and not assessor and other_party:
             return "reaction", cues.first("warning")   # "warned Moscow of the consequences"
+        if reacting and speaker is not None and self.justifies_own_signal(speaker):
+            reacting = False   # Putin explaining his own order by NATO's "aggressive statements"
         if reacting and speaker is not None and not assessor and (
                 other_side or not (physical or threat) or inherited):
             # one side answering another's signal (not a side describing its own move)
@@ -773,6 +779,8 @@ class ArticleExtractor:
             if speaker is None:
                 # "Defence analysts said the move was symbolic": an unnamed assessor
                 return ("assessment", judgment) if cues.has("assessor_group") else (None, None)
+            if self.justifies_own_signal(speaker):
+                return None, None   # the signaller explaining itself adds no new signal
             return ("reaction", cues.first("reaction")) if cues.has("reaction") else \
                 ("assessment", judgment)
         last = self.ctx.last_event
@@ -861,6 +869,20 @@ class ArticleExtractor:
             return None
         return next((mn for mn in self._mentions if mn.kind != "adjective"
                      and mn.start <= subj.idx + off < mn.end), None)
+
+    def justifies_own_signal(self, speaker: Mention) -> bool:
+        """Is the speaker the author (or the author's side) of the signal just before?"""
+        last = self.ctx.last_event
+        if last is None or last.actor is None or last.type in ("assessment", "reaction"):
+            return False
+        same = speaker.entity.id is not None and speaker.entity.id == last.actor.id
+        own = same or bool(speaker.entity.country
+                           and speaker.entity.country == last.actor.country)
+        # "it was not appropriate for Putin to say": another signaller named is answered
+        answered = any(mn.entity.country and mn.entity.country != speaker.entity.country
+                       and mn.entity.country in self.ctx.signal_sides
+                       for mn in self._mentions if mn.kind != "adjective")
+        return own and not answered
 
     def in_later_condition(self, trigger: int, subject: int) -> bool:
         """Is there an "if"/"если"/"tant que" between the trigger and the subject after it?"""
