@@ -186,3 +186,21 @@ def test_the_signaller_explaining_itself_is_no_reaction(kb_settings: Settings) -
     types = [(e.type, e.actor.name if e.actor else None) for e in found]
     assert ("reaction", "Ivan Petrenko") not in types
     assert types[0][0] == "readiness"
+
+
+@pytest.mark.parametrize("text", [
+    "Putin put Russia's nuclear deterrence forces on special alert on Sunday.",
+    "Путін наказав перевести сили ядерного стримування в «особливий режим» бойового "
+    "чергування.",
+    "Путин приказал перевести силы ядерного сдерживания в «особый режим» боевого дежурства.",
+])
+def test_deterrence_forces_on_alert_are_readiness_not_doctrine(text: str) -> None:
+    assert [e.type for e in events(text, Settings())] == ["readiness"]
+
+
+def test_an_unnamed_official_speaks_for_the_named_side(kb_settings: Settings) -> None:
+    found = events("Borduria began nuclear drills near Kessa on Monday.\n\n"
+                   "A Syldavian official called the drills irresponsible and dangerous.",
+                   kb_settings, published="2024-03-26")
+    assert found[-1].type == "reaction"
+    assert found[-1].actor is not None and found[-1].actor.country == "SYL"

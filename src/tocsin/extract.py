@@ -582,6 +582,11 @@ class ArticleExtractor:
                            or self.is_word("group_noun", word)):
                 # "le ministère français des Affaires étrangères": the state speaks
                 return whole(inside[0], "state_body")
+        official = self.is_word("role_head", word) or self.is_word("official_noun", word)
+        if inside and official and self.unknown_person(head, off) is None and \
+                all(mn.kind in ("country", "adjective") for mn in inside):
+            # "a NATO official", "a senior US defence official": that side speaks, unnamed
+            return whole(inside[0], "state_body")
         if inside and head.pos_ == "PROPN" and all(mn.kind in ("country", "adjective")
                                                    for mn in inside) \
                 and self.unknown_person(head, off) is None:
