@@ -596,6 +596,10 @@ class ArticleExtractor:
             crews = self.weapon_crews(head, left, right)
             if crews is not None:
                 return crews
+            if self.is_word("org_head", word):
+                named = self.named_before(word)
+                if named is not None:   # "le ministère" after "le ministère russe de la Défense"
+                    return whole(named)
             if self.is_word("role_head", word) or self.is_word("org_head", word):
                 # "a department spokesman said": an official the article does not name
                 return Mention(left, right, Entity(" ".join(self.text[left:right].split()),
@@ -874,6 +878,14 @@ class ArticleExtractor:
             return None
         return next((mn for mn in self._mentions if mn.kind != "adjective"
                      and mn.start <= subj.idx + off < mn.end), None)
+
+    def named_before(self, word: str) -> Mention | None:
+        """The body this article last named with ``word`` in its name ("the ministry")."""
+        for mn in reversed(self.ctx.actors):
+            if mn.kind not in ("country", "adjective") and \
+                    re.search(rf"\b{re.escape(word)}\b", fold(self.text[mn.start:mn.end])):
+                return mn
+        return None
 
     def justifies_own_signal(self, speaker: Mention) -> bool:
         """Is the speaker the author (or the author's side) of the signal just before?"""
