@@ -204,3 +204,15 @@ def test_an_unnamed_official_speaks_for_the_named_side(kb_settings: Settings) ->
                    kb_settings, published="2024-03-26")
     assert found[-1].type == "reaction"
     assert found[-1].actor is not None and found[-1].actor.country == "SYL"
+
+
+def test_these_drills_continue_the_nuclear_exercise_story(kb_settings: Settings) -> None:
+    text = ("Borduria began nuclear drills with Gorgon-M launchers near Kessa on Monday.\n\n"
+            "The weather in the region was cold and wet.\n\n"
+            "Ivan Petrenko had announced these drills on 6 March.")
+    found = events(text, kb_settings, published="2024-03-26")
+    assert [e.type for e in found] == ["exercise", "exercise"]
+    assert found[1].date == EventDate(2024, 3, 6)
+    unrelated = events(text.replace("these drills", "drills in Syldavia"), kb_settings,
+                       published="2024-03-26")
+    assert [e.type for e in unrelated] == ["exercise"]

@@ -359,9 +359,12 @@ class ArticleExtractor:
                           for mn in mentions)
         names_side = any(last.actor is not None and mn.entity.country == last.actor.country
                          for mn in mentions if mn.kind != "adjective")
-        if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL \
-                and last.type not in ("deployment", "exercise"):
-            return True   # "the law was signed on 2 November": the same procedure goes on
+        if cues.has("trigger:" + last.type) and gap <= 2 and last.type in PHYSICAL and (
+                last.type not in ("deployment", "exercise")
+                or self.points_back(cues, "trigger:" + last.type)):
+            # "the law was signed on 2 November", "ces exercices avaient été annoncés le 6
+            # mai": the same procedure or the same drills go on
+            return True
         if gap <= 1 and last.type in ("exercise", "test") and cues.has("trigger:" + last.type) \
                 and (names_actor or cues.has("speech")):
             return True   # "the exercises were ordered by Putin earlier this month"
@@ -878,6 +881,15 @@ class ArticleExtractor:
             return None
         return next((mn for mn in self._mentions if mn.kind != "adjective"
                      and mn.start <= subj.idx + off < mn.end), None)
+
+    def points_back(self, cues: Cues, name: str) -> bool:
+        """Is one of the cue's words introduced by a demonstrative ("these drills", "the
+        first stage of the drills", "ces exercices")?"""
+        for a, _ in cues.hits.get(name, []):
+            before = cues.folded[max(0, a - 30):a].split()
+            if before and self.is_word("demonstrative", before[-1]):
+                return True
+        return False
 
     def named_before(self, word: str) -> Mention | None:
         """The body this article last named with ``word`` in its name ("the ministry")."""
