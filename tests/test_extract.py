@@ -216,3 +216,19 @@ def test_these_drills_continue_the_nuclear_exercise_story(kb_settings: Settings)
     unrelated = events(text.replace("these drills", "drills in Syldavia"), kb_settings,
                        published="2024-03-26")
     assert [e.type for e in unrelated] == ["exercise"]
+
+
+def test_entitled_to_use_and_no_other_way_out_are_threats(kb_settings: Settings) -> None:
+    assert one("Ivan Petrenko said Borduria considered itself entitled to use nuclear weapons "
+               "against Syldavia.", kb_settings).type == "threat"
+    found = events("Ivan Petrenko warned that Borduria would use nuclear weapons if Syldavia "
+                   "attacked.\n\nThere would simply be no other way out, Petrenko said.",
+                   kb_settings)
+    assert [e.type for e in found] == ["threat", "threat"]
+
+
+def test_urging_to_reverse_a_treaty_move_is_a_reaction(kb_settings: Settings) -> None:
+    found = events("Borduria suspended its participation in the nuclear test ban treaty on "
+                   "Monday.\n\nAnna Koval urged Borduria to reverse the decision.",
+                   kb_settings, published="2024-03-26")
+    assert [e.type for e in found][-1] == "reaction"

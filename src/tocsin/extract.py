@@ -365,9 +365,11 @@ class ArticleExtractor:
             # "the law was signed on 2 November", "ces exercices avaient été annoncés le 6
             # mai": the same procedure or the same drills go on
             return True
-        if gap <= 1 and last.type in ("exercise", "test") and cues.has("trigger:" + last.type) \
-                and (names_actor or cues.has("speech")):
-            return True   # "the exercises were ordered by Putin earlier this month"
+        if gap <= 1 and last.type in ("exercise", "test", "threat") and \
+                cues.has("trigger:" + last.type) and (names_actor or cues.has("speech")):
+            # "the exercises were ordered by Putin earlier this month"; "there would be no
+            # other way out, he wrote"
+            return True
         if cues.has("reaction") and (gap == 1 or (gap <= INHERIT_WINDOW and (
                 cues.has("signal_reference") or names_side))):
             return True
@@ -788,6 +790,9 @@ class ArticleExtractor:
                 return last.type, found[last.type][0]   # the same story goes on
             if physical:
                 return physical[0][0], physical[0][1]   # a further step of the story
+            if last is not None and last.type == "threat" and "threat" in found and \
+                    speaker is not None and self.justifies_own_signal(speaker):
+                return "threat", found["threat"][0]   # the same side's threat goes on
             if speaker is None:
                 # "Defence analysts said the move was symbolic": an unnamed assessor
                 return ("assessment", judgment) if cues.has("assessor_group") else (None, None)
