@@ -175,6 +175,7 @@ def test_think_twice_after_a_launch_is_a_threat(kb_settings: Settings) -> None:
                    "think twice.", kb_settings, published="2024-03-26")
     assert [e.type for e in found] == ["test", "threat"]
     assert found[1].actor is not None and found[1].actor.country == "BOR"
+    assert found[1].weapon is not None and found[1].weapon.name == "Gorgon-M"   # "the new missile"
 
 
 def test_the_signaller_explaining_itself_is_no_reaction(kb_settings: Settings) -> None:

@@ -149,6 +149,7 @@ class ArticleExtractor:
         self._speech_tokens: set[int] = set()
         self._modifiers: list[tuple[int, int]] = []
         self._conditions: list[tuple[int, int]] = []
+        self._weapon_before: Entity | None = None   # what a weapon anaphor points back to
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
         # article mentions (a 2023 story about "the defence minister" means Shoigu).
@@ -287,6 +288,8 @@ class ArticleExtractor:
                 idx - self.ctx.last_event_sentence <= ANAPHOR_WINDOW:
             # "il n'hésiterait pas à employer ces armes": the weapons named just before
             nuclear_words = cues.hits.get("weapon_anaphor", [])
+        self._weapon_before = last.weapon if nuclear_words and last is not None and not any(
+            not _inside(h, civil) for h in cues.hits.get("nuclear", [])) else None
         weapons = self.weapons_in(matches)
         capable = [w for w in weapons if w[1].nuclear_capable]
         if self.historical or (cues.has("history") and not cues.has("speech")):
@@ -1069,6 +1072,8 @@ class ArticleExtractor:
                 if tactical is not None:   # "munitions nucléaires tactiques"
                     return Entity(tactical.name, None, tactical.id)
             return Entity(g.name, None, g.id)
+        if self._weapon_before is not None:
+            return self._weapon_before   # "the new missile": the weapon named just before
         if explicit:
             # "a nuclear strike", "nuclear drills": explicitly nuclear, no system named
             return Entity(GENERIC_WEAPON, None, None)
