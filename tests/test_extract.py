@@ -233,3 +233,9 @@ def test_urging_to_reverse_a_treaty_move_is_a_reaction(kb_settings: Settings) ->
                    "Monday.\n\nAnna Koval urged Borduria to reverse the decision.",
                    kb_settings, published="2024-03-26")
     assert [e.type for e in found][-1] == "reaction"
+
+
+def test_ukrainian_doer_after_the_trigger_and_not_the_place() -> None:
+    e = one("Розмістити тактичну ядерну зброю в Білорусі вирішила Росія.", Settings())
+    assert e.type == "deployment"
+    assert e.actor is not None and e.actor.country == "RUS"   # not Belarus, the place

@@ -550,6 +550,23 @@ class ArticleExtractor:
             head = folded[max(0, mn.start - sent.start - 25) : mn.start - sent.start]
             if self.has_word("group_noun", tail) or self.has_word("group_noun", head):
                 return Mention(mn.start, mn.end, mn.entity, "group")
+        return self.doer_after(span, sent, mentions, folded)
+
+    def doer_after(self, span: tuple[int, int], sent: Sentence, mentions: list[Mention],
+                   folded: str) -> Mention | None:
+        """Free word order ("рішенням розмістити зброю в Білорусі Кремль узяв …"): the first
+        state or body after the trigger in its clause that is not a place ("в Білорусі")."""
+        pat = self.lex.cue("clause_break")
+        nxt = pat.search(folded, span[1]) if pat else None
+        end = sent.start + (nxt.start() if nxt else len(folded))
+        place = self.lex.cue("locative")
+        for mn in mentions:
+            if not (sent.start + span[1] <= mn.start and mn.end <= end) or \
+                    mn.kind == "adjective":
+                continue
+            if place is not None and place.search(folded[: mn.start - sent.start]):
+                continue
+            return mn
         return None
 
     @staticmethod
