@@ -239,3 +239,17 @@ def test_ukrainian_doer_after_the_trigger_and_not_the_place() -> None:
     e = one("Розмістити тактичну ядерну зброю в Білорусі вирішила Росія.", Settings())
     assert e.type == "deployment"
     assert e.actor is not None and e.actor.country == "RUS"   # not Belarus, the place
+
+
+@pytest.mark.parametrize("text", [
+    "Vladimir Putin announced that Russia was suspending New START. The head of state also "
+    "ordered the defence ministry to be ready for nuclear tests.",
+    "Президент Владимир Путин объявил, что Россия приостанавливает участие в ДСНВ. Глава "
+    "государства также поручил Минобороны быть готовым к ядерным испытаниям.",
+    "Vladimir Poutine a annoncé la suspension de New Start. Le chef de l'État a aussi ordonné "
+    "au ministère de la Défense de se tenir prêt à des essais nucléaires.",
+])
+def test_the_head_of_state_is_the_leader_named_before(text: str) -> None:
+    last = events(text, Settings(), published="2023-02-21")[-1]
+    assert last.type == "test"
+    assert last.actor is not None and last.actor.name == "Vladimir Putin"

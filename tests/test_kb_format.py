@@ -16,7 +16,7 @@ CUE_KEYS = {"nuclear", "civil_nuclear", "speech", "source_cue", "hedge", "condit
             "belief", "assessor_group", "group_noun", "role_head", "org_head", "pronoun",
             "locative", "clause_break", "weapon_anaphor", "warning", "launch", "history",
             "own_response", "pronoun_plural", "recall", "mt_tells", "western_decision",
-            "official_noun", "demonstrative"}
+            "official_noun", "demonstrative", "head_of_state"}
 TYPES = {"threat", "doctrine", "exercise", "deployment", "readiness", "test", "arms_control"}
 
 

@@ -621,6 +621,10 @@ class ArticleExtractor:
             crews = self.weapon_crews(head, left, right)
             if crews is not None:
                 return crews
+            if self.is_word("head_of_state", np_folded.strip()):
+                leader = self.leader_before()
+                if leader is not None:   # "the head of state also ordered …": Putin
+                    return whole(leader)
             if self.is_word("org_head", word):
                 named = self.named_before(word)
                 if named is not None:   # "le ministère" after "le ministère russe de la Défense"
@@ -915,6 +919,14 @@ class ArticleExtractor:
             if before and self.is_word("demonstrative", before[-1]):
                 return True
         return False
+
+    def leader_before(self) -> Mention | None:
+        """The head of state or government this article named last."""
+        for mn in reversed(self.ctx.persons):
+            actor = self.kb.actor(mn.entity.id or "")
+            if actor is not None and actor.rank(self.ref_date) == "head":
+                return mn
+        return None
 
     def named_before(self, word: str) -> Mention | None:
         """The body this article last named with ``word`` in its name ("the ministry")."""

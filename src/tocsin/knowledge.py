@@ -46,6 +46,11 @@ class Role:
         return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
 
+HEAD_TITLES = ("president", "prime minister", "chancellor", "supreme leader", "king")
+SENIOR_TITLES = ("minister", "secretary", "spokes", "chief", "chair", "speaker", "director",
+                 "commander", "head", "deputy")
+
+
 @dataclass(frozen=True)
 class Actor:
     id: str
@@ -56,6 +61,17 @@ class Actor:
     aliases: dict[str, tuple[str, ...]]
     roles: tuple[Role, ...] = ()
     source: str = ""
+
+    def rank(self, when: date | None) -> str:
+        """"head" (of state or government), "senior" (minister, official) or "other", from
+        the roles held on ``when`` (or, failing that, any role)."""
+        titles = [r.title.lower() for r in self.roles if r.held_on(when)] or \
+            [r.title.lower() for r in self.roles]
+        if any(t.startswith(HEAD_TITLES) or f" {h}" in t for t in titles for h in HEAD_TITLES):
+            return "head"
+        if any(s in t for t in titles for s in SENIOR_TITLES):
+            return "senior"
+        return "other"
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,6 @@ EXPLICIT_WEIGHT = {True: 1.0, False: 0.7}
 RANK_WEIGHT = {"head": 1.5, "senior": 1.2, "other": 1.0}
 RISK_WORDS = ("guerre", "war", "apocalyp", "armageddon", "escalad", "escalat", "catastroph",
               "війн", "войн", "ескалац", "эскалац", "апокаліпс", "апокалипс")
-HEAD_TITLES = ("president", "prime minister", "chancellor", "supreme leader", "king")
-SENIOR_TITLES = ("minister", "secretary", "spokes", "chief", "chair", "speaker", "director",
-                 "commander", "head", "deputy")
 
 
 @dataclass(frozen=True)
@@ -67,13 +64,7 @@ def speaker_rank(event: Event, kb: Knowledge) -> str:
     when = None
     if event.date and event.date.year:
         when = date(event.date.year, event.date.month or 6, event.date.day or 15)
-    titles = [r.title.lower() for r in actor.roles if r.held_on(when)] or \
-             [r.title.lower() for r in actor.roles]
-    if any(t.startswith(HEAD_TITLES) or f" {h}" in t for t in titles for h in HEAD_TITLES):
-        return "head"
-    if any(s in t for t in titles for s in SENIOR_TITLES):
-        return "senior"
-    return "other"
+    return actor.rank(when)
 
 
 def threat_kind(event: Event) -> str | None:
