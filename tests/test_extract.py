@@ -253,3 +253,11 @@ def test_the_head_of_state_is_the_leader_named_before(text: str) -> None:
     last = events(text, Settings(), published="2023-02-21")[-1]
     assert last.type == "test"
     assert last.actor is not None and last.actor.name == "Vladimir Putin"
+
+
+def test_a_long_threat_phrase_keeps_the_words_inside_it(kb_settings: Settings) -> None:
+    found = events("Borduria test-fired a Gorgon-M missile with a nuclear warhead on Monday.\n\n"
+                   "Ivan Petrenko praised the crews, saying the new missile would force those who "
+                   "threaten Borduria with aggressive rhetoric to think twice.",
+                   kb_settings, published="2024-03-26")
+    assert [e.type for e in found] == ["test", "threat"]

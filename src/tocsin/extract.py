@@ -120,6 +120,12 @@ def find_cues(folded: str, lex: LanguageLexicon) -> Cues:
     return Cues(folded, hits)
 
 
+def _contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
+    """Does a longer phrase hold a shorter one ("… aggressive rhetoric to think twice")?"""
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and \
+        outer[1] - outer[0] > inner[1] - inner[0]
+
+
 def _inside(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
 
@@ -733,7 +739,8 @@ class ArticleExtractor:
             # "dismissed the threats as blackmail", "called the new doctrine blackmail":
             # a trigger that names the signal reacted to is not a new signal
             refs = cues.hits.get("signal_reference", [])
-            found = {k: [t for t in v if not any(_overlaps(t, r) for r in refs)]
+            found = {k: [t for t in v if not any(_overlaps(t, r) and not _contains(t, r)
+                                                 for r in refs)]
                      for k, v in found.items()}
         found = _longest_triggers({k: v for k, v in found.items() if v})
         if not nuclear_words:
@@ -745,7 +752,11 @@ class ArticleExtractor:
             found = {k: v for k, v in found.items() if k in keep}
         assessor = speaker is not None and speaker.source_kind in ("intelligence", "analyst") \
             and speaker.kind != "media"
-        characterising = cues.has("assessment")
+        # a judging word inside a trigger phrase ("… with aggressive rhetoric to think twice")
+        # is part of that phrase, not a judgment
+        trigger_spans = [t for v in found.values() for t in v]
+        characterising = any(not _inside(h, trigger_spans)
+                             for h in cues.hits.get("assessment", []))
         believing = cues.has("belief")
         physical = sorted(((t, *self._nearest(found[t], anchors, cues.folded)) for t in PHYSICAL
                            if t in found), key=lambda x: x[2] + self._modifier_penalty(x[1]))
@@ -1212,14 +1223,14 @@ class ArticleExtractor:
 
 
 def _longest_triggers(found: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
-    """Overlapping triggers of two types: the longer phrase says more ("special mode of combat
-    duty" is readiness, though "combat duty" alone would be a deployment)."""
+    """A trigger inside a longer one gives way: the longer phrase says more ("special mode of
+    combat duty" is readiness, though "combat duty" alone would be a deployment; "force those
+    who threaten Russia to think twice" is one threat, not "threaten")."""
     spans = [(t, span) for t, v in found.items() for span in v]
 
     def outdone(t: str, span: tuple[int, int]) -> bool:
-        return any(u != t and _overlaps(span, other) and
-                   other[1] - other[0] > span[1] - span[0] and
-                   other[0] <= span[0] and span[1] <= other[1] for u, other in spans)
+        return any(other != span and other[1] - other[0] > span[1] - span[0] and
+                   other[0] <= span[0] and span[1] <= other[1] for _, other in spans)
 
     kept = {t: [span for span in v if not outdone(t, span)] for t, v in found.items()}
     # "transfer the forces to a special mode of combat duty", "put them on high alert": the
