@@ -261,3 +261,15 @@ def test_a_long_threat_phrase_keeps_the_words_inside_it(kb_settings: Settings) -
                    "threaten Borduria with aggressive rhetoric to think twice.",
                    kb_settings, published="2024-03-26")
     assert [e.type for e in found] == ["test", "threat"]
+
+
+def test_using_these_weapons_and_signing_the_law_continue_the_story(kb_settings: Settings
+                                                                    ) -> None:
+    threat = events("Borduria moved tactical nuclear weapons to Syldavia on Monday.\n\n"
+                    "Ivan Petrenko said he would not hesitate to use these weapons.",
+                    kb_settings, published="2024-03-26")
+    assert [e.type for e in threat] == ["deployment", "threat"]
+    law = events("Borduria's parliament voted to withdraw from the nuclear test ban treaty on "
+                 "Monday.\n\nIvan Petrenko signed the law on Wednesday.",
+                 kb_settings, published="2024-03-28")
+    assert [e.type for e in law] == ["arms_control", "arms_control"]
