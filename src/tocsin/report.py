@@ -91,14 +91,13 @@ def render(events: Sequence[Event], kb: Knowledge, title: str = "Nuclear signali
     parts.append("</table><h2>Top stories</h2>")
     for st in ranked:
         first = by_id[st.mentions[0].event_id]
-        actor = f"{first.actor.name} ({first.actor.country})" if first.actor else "unknown"
         when = event_day(first)
         repeats = sum(flags.novelty[m.event_id] == "repeat" for m in st.mentions)
         names = list(dict.fromkeys(flags.story_flags[st.story_id] + _flags(st)))
         names += [f"{repeats} repeat"] if repeats else []
         badges = "".join(f"<span class='flag'>{html.escape(f)}</span>" for f in names)
-        parts.append(f"<div class='story'><h3>{html.escape(first.type)} · "
-                     f"{html.escape(actor)} · {when or 'undated'}</h3><p>{badges}"
+        parts.append(f"<div class='story'><h3>{html.escape(st.title)} · "
+                     f"{when or 'undated'}</h3><p>{badges}"
                      f"{len(st.mentions)} mentions in {len(st.docs)} documents "
                      f"({', '.join(st.languages)})</p>")
         for m in st.mentions[:3]:
