@@ -271,7 +271,7 @@ def link(m: Mention, other: Mention) -> float:
         score += 1.0 + (0.5 if _near(m, other) else 0.0)
     if same_actor:
         score += 1.0
-    elif m.actor_country and m.actor_country == other.actor_country:
+    elif same_side:
         score += 0.25
     if same_weapon:
         score += 1.5 if m.specific_weapon else 0.25
@@ -308,6 +308,31 @@ def _order(m: Mention) -> tuple[int, date, str, int]:
     return 2, m.published or date.max, m.doc, m.start
 
 
+REACH = max(WINDOW_DAYS.values())   # no link spans more days than this
+
+
+@dataclass
+class _Span:
+    """The days a story's mentions cover, to skip stories a mention cannot join."""
+
+    lo: date = date.max
+    hi: date = date.min
+    floating: bool = False   # a mention with no time at all: anything may link to it
+
+    def add(self, m: Mention) -> None:
+        when = m.interval
+        if when is None:
+            self.floating = True
+        else:
+            self.lo, self.hi = min(self.lo, when[0]), max(self.hi, when[1])
+
+    def reachable(self, m: Mention) -> bool:
+        when = m.interval
+        if when is None or self.floating:
+            return True
+        return (when[0] - self.hi).days <= REACH and (self.lo - when[1]).days <= REACH
+
+
 def cluster(events: Iterable[Event], published: Mapping[str, date | None] | None = None,
             kb: Knowledge | None = None, min_score: float = MIN_SCORE) -> list[Story]:
     """Group event mentions into stories (deterministic for the same input). ``published``
@@ -319,17 +344,21 @@ def cluster(events: Iterable[Event], published: Mapping[str, date | None] | None
     mentions = sorted((Mention.of(e, pub.get(e.doc), generic, recalls(e)) for e in events),
                       key=_order)
     stories: list[Story] = []
+    spans: list[_Span] = []
     for m in mentions:
-        best, best_score = None, min_score
-        for s in stories:
-            sc = _fit(m, s)
-            if sc >= best_score and (best is None or sc > best_score):
-                best, best_score = s, sc
-        if best is not None:
-            best.mentions.append(m)
-            continue
-        sid = "s" + hashlib.sha1(m.event_id.encode()).hexdigest()[:10]
-        stories.append(Story(sid, m.type, [m]))
+        best, best_score = -1, min_score
+        for i, (st, span) in enumerate(zip(stories, spans, strict=True)):
+            if not span.reachable(m):
+                continue   # dates too far apart for any link (cheap: most stories)
+            sc = _fit(m, st)
+            if sc >= best_score and (best < 0 or sc > best_score):
+                best, best_score = i, sc
+        if best < 0:
+            sid = "s" + hashlib.sha1(m.event_id.encode()).hexdigest()[:10]
+            stories.append(Story(sid, m.type, []))
+            spans.append(_Span())
+        stories[best].mentions.append(m)
+        spans[best].add(m)
     return stories
 
 
