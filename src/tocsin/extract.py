@@ -290,12 +290,13 @@ class ArticleExtractor:
         civil = cues.hits.get("civil_nuclear", [])
         nuclear_words = [h for h in cues.hits.get("nuclear", []) if not _inside(h, civil)]
         last = self.ctx.last_event
+        self._weapon_before = None
         if not nuclear_words and last is not None and last.weapon is not None and \
                 idx - self.ctx.last_event_sentence <= ANAPHOR_WINDOW:
             # "il n'hésiterait pas à employer ces armes": the weapons named just before
             nuclear_words = cues.hits.get("weapon_anaphor", [])
-        self._weapon_before = last.weapon if nuclear_words and last is not None and not any(
-            not _inside(h, civil) for h in cues.hits.get("nuclear", [])) else None
+            if nuclear_words:
+                self._weapon_before = last.weapon
         weapons = self.weapons_in(matches)
         capable = [w for w in weapons if w[1].nuclear_capable]
         if self.historical or (cues.has("history") and not cues.has("speech")):
@@ -1226,13 +1227,9 @@ def _longest_triggers(found: dict[str, list[tuple[int, int]]]) -> dict[str, list
     """A trigger inside a longer one gives way: the longer phrase says more ("special mode of
     combat duty" is readiness, though "combat duty" alone would be a deployment; "force those
     who threaten Russia to think twice" is one threat, not "threaten")."""
-    spans = [(t, span) for t, v in found.items() for span in v]
-
-    def outdone(t: str, span: tuple[int, int]) -> bool:
-        return any(other != span and other[1] - other[0] > span[1] - span[0] and
-                   other[0] <= span[0] and span[1] <= other[1] for _, other in spans)
-
-    kept = {t: [span for span in v if not outdone(t, span)] for t, v in found.items()}
+    spans = [span for v in found.values() for span in v]
+    kept = {t: [span for span in v if not any(_contains(other, span) for other in spans)]
+            for t, v in found.items()}
     # "transfer the forces to a special mode of combat duty", "put them on high alert": the
     # verb moves forces into a state of readiness, it does not deploy anything
     alerts = kept.get("readiness", [])

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from .knowledge import Knowledge
 from .model import Event, EventDate
@@ -92,11 +93,11 @@ class Mention:
             numbers=frozenset(_numbers(e.sentence)),
         )
 
-    @property
+    @cached_property
     def day(self) -> date | None:
         return exact_day(self.event_date)
 
-    @property
+    @cached_property
     def interval(self) -> tuple[date, date] | None:
         """The days this mention's happening can lie in: its own date; else, when it recalls
         something, any day up to publication; else the last few days before publication."""
@@ -107,7 +108,7 @@ class Mention:
             return date.min, self.published
         return self.likely
 
-    @property
+    @cached_property
     def likely(self) -> tuple[date, date] | None:
         """Where the happening most probably lies: its own date, else (unless recalled) the
         last few days before publication."""
@@ -220,18 +221,24 @@ def _dates_clash(m: Mention, other: Mention) -> bool:
 def _days_apart_in_year(a: EventDate | None, b: EventDate | None) -> int | None:
     """Fewest days between two month-days, whatever their years (a lower bound of the true
     distance), or None when either lacks a day."""
-    if a is None or b is None or None in (a.month, a.day, b.month, b.day):
-        return None
-    try:
-        x = date(2001, a.month, a.day).timetuple().tm_yday   # type: ignore[arg-type]
-        y = date(2001, b.month, b.day).timetuple().tm_yday   # type: ignore[arg-type]
-    except ValueError:
+    x, y = _day_of_year(a), _day_of_year(b)
+    if x is None or y is None:
         return None
     return min(abs(x - y), 365 - abs(x - y))
 
 
+def _day_of_year(d: EventDate | None) -> int | None:
+    """Day of the year of a month-day (in a common year), or None without both."""
+    if d is None or d.month is None or d.day is None:
+        return None
+    try:
+        return date(2001, d.month, d.day).timetuple().tm_yday
+    except ValueError:
+        return None
+
+
 def _dated(m: Mention) -> bool:
-    return m.interval is not None or _days_apart_in_year(m.event_date, m.event_date) is not None
+    return m.interval is not None or _day_of_year(m.event_date) is not None
 
 
 def _different_days(m: Mention, other: Mention) -> bool:
