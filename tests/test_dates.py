@@ -63,3 +63,14 @@ def test_anaphoric_dates_shift_the_previous_one() -> None:
     assert shift(EventDate(2023, 6, 13), a.days) == EventDate(2023, 6, 16)
     (b,) = find_anaphors("The next day he added.", 0, 30, "en")
     assert shift(EventDate(None, 6, 30), b.days) == EventDate(None, 7, 1)
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("ru", "С 3 апреля начнётся обучение расчётов.", (2023, 4, 3)),      # from: ahead
+    ("ru", "Указ от 3 апреля вступил в силу.", (2022, 4, 3)),             # dated: behind
+    ("en", "Training starts from April 3.", (2023, 4, 3)),
+])
+def test_a_starting_point_after_publication_is_this_year(lang: str, text: str,
+                                                          expected: tuple[int, int, int]) -> None:
+    found = find_dates(text, 0, len(text), lang, date(2023, 3, 25), (), None)
+    assert found and (found[0].date.year, found[0].date.month, found[0].date.day) == expected

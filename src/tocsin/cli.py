@@ -341,7 +341,8 @@ def stories_cmd(db: str, min_mentions: int, story_id: str | None) -> None:
     with open_store(db) as store:
         if story_id:
             mentions = store.story_mentions_of(story_id)
-        rows = [r for r in store.stored_stories() if r["n_mentions"] >= min_mentions]
+        else:
+            rows = [r for r in store.stored_stories() if r["n_mentions"] >= min_mentions]
     if story_id:
         if not mentions:
             raise click.UsageError(f"no story {story_id!r}: `tocsin stories` lists the ids")

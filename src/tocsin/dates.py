@@ -67,8 +67,8 @@ DEICTIC: dict[str, dict[str, int]] = {
 FORWARD = {lang: re.compile(rf"\b(?:{p})\s*$") for lang, p in {
     "fr": r"a partir du|a compter du|des le|des|d'ici au|d'ici le",
     "en": r"from|starting|starting on|beginning|beginning on",
-    "uk": fold_pattern(r"з|із|починаючи з|від"),
-    "ru": fold_pattern(r"с|со|начиная с|от"),
+    "uk": fold_pattern(r"з|із|починаючи з"),   # not "від": "указ від 3 квітня" is dated
+    "ru": fold_pattern(r"с|со|начиная с"),     # not "от": "указ от 3 апреля" is dated
 }.items()}
 # periods named from the publication day: (unit, how many back) -> a month or a year
 PERIOD_DEICTIC: dict[str, dict[str, tuple[str, int]]] = {
