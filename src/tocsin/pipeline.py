@@ -5,27 +5,28 @@ in a loop, a process pool or a Spark executor with identical results."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from .candidates import is_hot, paragraph_is_candidate
 from .clean import clean
-from .extract import extract_events
+from .cues import Cues, find_cues
+from .extract import Judge, extract_events
+from .gazetteer import Match
 from .ingest import read_documents
-from .model import Article, DocumentResult, RawDocument, Sentence, Skipped
+from .learned import article_vectors
+from .model import (
+    Article,
+    DocumentResult,
+    Event,
+    RawDocument,
+    Sentence,
+    SentenceFacts,
+    Skipped,
+)
 from .nlp import Resources, get_resources
 from .settings import Settings
 from .textutil import fold
-
-FOLLOW = 2   # paragraphs after a nuclear one that are parsed too
-
-
-def is_candidate(folded: str, res: Resources, language: str) -> bool:
-    """Cheap pre-filter: only paragraphs that mention nuclear weapons terms or a
-    nuclear-capable system go through the (costly) parser."""
-    lex = res.kb.lexicons.get(language)
-    nuclear = lex.cue("nuclear") if lex else None
-    if nuclear is not None and nuclear.search(folded):
-        return True
-    return any(m.first("weapon") for m in res.gazetteer.find(folded))
 
 
 def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], list[Sentence]]:
@@ -38,17 +39,11 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
     texts = [article.text[p.start : p.end] for _, p in body]
     lang_of = [p.language or article.language for _, p in body]
     folded = [fold(t) for t in texts]
-    flags = [is_candidate(f, res, lang) for f, lang in zip(folded, lang_of, strict=True)]
-    # Paragraphs near a nuclear one may react to it or continue it without repeating the
-    # word: parse the two after each, and any with a reaction cue in a nuclear article.
-    wanted = [f or any(flags[max(0, k - FOLLOW) : k]) for k, f in enumerate(flags)]
-    if any(flags):
-        for k, f in enumerate(folded):
-            lex = res.kb.lexicons[lang_of[k]]
-            for cue in ("reaction", "weapon_anaphor"):
-                pat = lex.cue(cue)
-                if pat is not None and pat.search(f):
-                    wanted[k] = True
+    # An article that names nuclear weapons anywhere is parsed whole: details of a signal
+    # and reactions to it often sit paragraphs away from the nuclear word.
+    relevant = any(paragraph_is_candidate(f, res, lang)
+                   for f, lang in zip(folded, lang_of, strict=True))
+    wanted = [relevant] * len(body)
     docs: dict[int, Any] = {}
     for lang in dict.fromkeys(lang_of):
         todo = [k for k in range(len(body)) if wanted[k] and lang_of[k] == lang]
@@ -71,6 +66,71 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
     return docs, sentences
 
 
+def sentence_language(article: Article, sentence: Sentence) -> str:
+    return article.paragraphs[sentence.paragraph].language or article.language
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An article as the rules read it, before any judge: what training learns from."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    texts: tuple[str, ...]
+    hot: tuple[bool, ...]
+    typed: tuple[bool, ...]
+    facts: tuple[SentenceFacts, ...]
+    rule_events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article parsed, with each sentence's gazetteer matches and lexicon cues."""
+
+    docs: dict[int, Any]
+    sentences: list[Sentence]
+    matches: list[list[Match]]
+    cues: list[Cues]
+    texts: list[str]
+    hot: list[bool]
+    typed: list[bool]
+
+
+def prepare(article: Article, res: Resources) -> Prepared:
+    docs, sentences = parse_article(article, res)
+    texts = [article.text[s.start : s.end] for s in sentences]
+    langs = [sentence_language(article, s) for s in sentences]
+    matches = [res.gazetteer.find(article.text, s.start, s.end, lang)
+               for s, lang in zip(sentences, langs, strict=True)]
+    cues = [find_cues(fold(t), res.kb.lexicons[lang]) for t, lang in zip(texts, langs, strict=True)]
+    hot = [bool(docs) and is_hot(c, m, res) for c, m in zip(cues, matches, strict=True)]
+    return Prepared(docs, sentences, matches, cues, texts, hot, [c.typed for c in cues])
+
+
+def read_article(article: Article, settings: Settings) -> Reading:
+    res = get_resources(settings)
+    p = prepare(article, res)
+    events, facts = extract_events(article, p.docs, p.sentences, res, None, p.matches, p.cues)
+    return Reading(article, tuple(p.sentences), tuple(p.texts), tuple(p.hot), tuple(p.typed),
+                   tuple(facts), tuple(events))
+
+
+def make_judge(p: Prepared, res: Resources) -> Judge | None:
+    """The learned layer's judge for one article (None: the rules decide alone)."""
+    model = res.sentence_model()
+    if model is None:
+        return None
+    vectors = article_vectors(p.texts, p.hot, p.typed, res.encoder())
+
+    def judge(facts: SentenceFacts) -> list[tuple[str, float]]:
+        if vectors is None or facts.index not in vectors.candidates:
+            return []
+        x = vectors.features(facts, model.cue_names)
+        return model.decide(model.probabilities(x[None, :])[0])
+
+    return judge
+
+
 def process_article(article: Article, settings: Settings) -> DocumentResult:
     res = get_resources(settings)
     if article.language not in settings.languages or article.language not in res.kb.lexicons:
@@ -79,10 +139,11 @@ def process_article(article: Article, settings: Settings) -> DocumentResult:
             skipped=Skipped("language", f"unsupported language '{article.language}' "
                             f"(supported: {', '.join(settings.languages)})", article.doc,
                             article.content_id))
-    docs, sentences = parse_article(article, res)
-    events = extract_events(article, docs, sentences, res)
+    p = prepare(article, res)
+    events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
+                               p.matches, p.cues)
     events = [e for e in events if e.confidence >= settings.min_confidence]
-    return DocumentResult(article.doc, article.content_id, article, tuple(sentences),
+    return DocumentResult(article.doc, article.content_id, article, tuple(p.sentences),
                           tuple(events))
 
 
