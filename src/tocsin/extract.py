@@ -26,7 +26,14 @@ from datetime import date
 from typing import Any
 
 from .cues import Cues, find_cues
-from .dates import DateMention, document_years, find_anaphors, find_dates, shift
+from .dates import (
+    DateMention,
+    document_years,
+    find_anaphors,
+    find_dates,
+    relative_to,
+    shift,
+)
 from .gazetteer import Match, Ref
 from .knowledge import Actor, Knowledge
 from .model import Article, Attribution, Entity, Event, EventDate, Sentence, SentenceFacts
@@ -429,11 +436,6 @@ class ArticleExtractor:
         trigger = max(spans, key=lambda sp: sp[1] - sp[0]) if spans else None
         actor = self.choose_actor(etype, speaker, self.doer_at(trigger, sent), sent, mentions,
                                   all_assessors)
-        previous = self._final_last
-        if actor is None and previous is not None and previous[0].actor is not None and \
-                idx - previous[1] <= STORY_WINDOW:
-            prev = previous[0].actor
-            actor = Mention(sent.start, sent.start, prev, "previous")
         civil = cues.hits.get("civil_nuclear", [])
         explicit = any(not _inside(h, civil) for h in cues.hits.get("nuclear", []))
         modality = self.modality(cues, self._modifiers, trigger)
@@ -1160,6 +1162,9 @@ class ArticleExtractor:
                     actor: Mention | None, speaker: Mention | None, speech_cue: str | None,
                     modality: str, explicit: bool, inherited: bool) -> Event:
         weapon = self.pick_weapon(matches, explicit)
+        if actor is None or (actor.kind == "anonymous" and actor.entity.country is None):
+            # no one named, or "a spokesman" of no known side: not a name to print
+            actor = self.fallback_actor(etype, sent, weapon)
         location = self.pick_location(matches, actor, sent)
         target = self.pick_target(etype, mentions, actor, location)
         last = self.ctx.last_event
@@ -1191,6 +1196,25 @@ class ArticleExtractor:
             confidence=max(0.05, min(0.95, confidence)), language=self.lang,
             trigger=trig_text,
         )
+
+    def fallback_actor(self, etype: str, sent: Sentence, weapon: Entity | None
+                       ) -> Mention | None:
+        """Who acts when the sentence names no one: the actor of the event told just before
+        when it plays the same part (a signal's details continue the signal; a judgment goes
+        on judging), else the state that fields the system named ("a Sarmat was launched")."""
+        judging = ("assessment", "reaction")
+        previous = self._final_last
+        if previous is not None and previous[0].actor is not None and \
+                self._sentence_index - previous[1] <= STORY_WINDOW and \
+                (previous[0].type in judging) == (etype in judging):
+            return Mention(sent.start, sent.start, previous[0].actor, "previous")
+        if etype not in judging and weapon is not None and weapon.id is not None:
+            system = self.kb.weapon_by_id.get(weapon.id)
+            if system is not None and system.country and not system.generic:
+                name = self.kb.country_name(system.country) or system.country
+                return Mention(sent.start, sent.start,
+                               Entity(name, system.country, system.country), "country")
+        return None
 
     def pick_weapon(self, matches: list[Match], explicit: bool) -> Entity | None:
         found = self.weapons_in(matches)
@@ -1261,9 +1285,19 @@ class ArticleExtractor:
         found = self.sentence_dates(sent, future)
         if not future:   # what already happened cannot be dated after its own report
             found = [d for d in found if not self.upcoming(d.date)]
-        if found:
+        own = [d for d in found if not d.reference and not self.in_modifier_clause(d.start)]
+        if own:
+            # the most precise date, then the nearest: "on Tuesday" beats "in 2010"
             anchor = sent.start + (trigger[0] if trigger else 0)
-            return min(found, key=lambda d: abs(d.start - anchor)).date
+            rank = {"day": 0, "month": 1, "year": 2, "none": 3}
+            return min(own, key=lambda d: (rank[d.date.precision],
+                                           abs(d.start - anchor))).date
+        refs = [d for d in found if d.reference]
+        if refs:
+            # "on Sunday …, three days after he sent troops in on February 24"
+            return relative_to(refs[0], self.text[sent.start : sent.end], self.lang)
+        if found:
+            return None   # only background dates ("the treaty, signed in 2010, …")
         last = self.ctx.last_date
         if last is None:
             return None
@@ -1274,6 +1308,21 @@ class ArticleExtractor:
             return None   # "a month after Putin suspended …": not the story's day
         # the story's date holds for the next paragraph too ("He added that ...")
         return last[0] if sent.paragraph - last[1] <= DATE_CARRY else None
+
+    def in_modifier_clause(self, pos: int) -> bool:
+        """Is the token at ``pos`` inside a clause that describes a noun ("the treaty, signed
+        in 2010, …", "the Iskander, which Belarus received in 2022")? Its date is background."""
+        tokens, off = self._tokens, self._offset
+        tok = next((t for t in tokens if t.idx + off <= pos < t.idx + off + len(t) + 1), None)
+        if tok is None or not tok.doc.has_annotation("DEP"):
+            return False
+        for _ in range(5):
+            if tok.dep_ in ("acl", "relcl", "acl:relcl", "appos"):
+                return True
+            if tok.head is tok or tok.dep_ in ("ROOT", "ccomp", "parataxis"):
+                return False
+            tok = tok.head
+        return False
 
     def recalls(self, sent: Sentence) -> bool:
         recall = self.lex.cue("recall")
