@@ -441,10 +441,20 @@ def triggers_cmd(csv_path: str | None, db: str, window: int, plot_path: str | No
 @click.option("--rules-only", is_flag=True, help="Score the rules without the learned layer.")
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
               help="A sentence model built by `tocsin train` (default: the bundled one).")
+@click.option("--reliability-plot", type=click.Path(dir_okay=False),
+              help="Write a reliability diagram of the confidences (PNG).")
 def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
-             model_path: str | None) -> None:
+             model_path: str | None, reliability_plot: str | None) -> None:
     """Score extraction against GOLD files (the spec's format and scoring)."""
-    from .evaluate import ATTRIBUTES, evaluate, load_gold
+    from .evaluate import (
+        ATTRIBUTES,
+        calibration_error,
+        confidence_pairs,
+        evaluate,
+        load_gold,
+        plot_reliability,
+        precision_at,
+    )
 
     try:
         docs = [d for g in gold for d in load_gold(Path(g))]
@@ -491,6 +501,14 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
         click.echo(f"stories ({st.mentions} matched mentions): B3 across documents "
                    f"P={ap:.3f} R={ar:.3f} F1={af:.3f}; within documents "
                    f"P={wp:.3f} R={wr:.3f} F1={wf:.3f}{novelty}")
+    pairs = confidence_pairs(report)
+    if pairs:
+        at = " ".join(f"P@{t}={p:.3f}(n={n})" for t in (0.5, 0.7, 0.9)
+                      for p, n in [precision_at(pairs, t)])
+        click.echo(f"confidence: ECE={calibration_error(pairs):.3f} {at}")
+    if reliability_plot:
+        plot_reliability(pairs, Path(reliability_plot), ", ".join(gold))
+        click.echo(f"reliability diagram written to {reliability_plot}")
 
 
 @cli.command(name="train")

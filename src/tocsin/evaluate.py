@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -268,6 +268,71 @@ def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
             res.article.published if res and res.article else None)
     report.stories = score_stories(report, kb if kb is not None else get_resources(settings).kb)
     return report
+
+
+def confidence_pairs(report: Report) -> list[tuple[float, float]]:
+    """(confidence, 1 if the prediction matched a gold event else 0) for every scored
+    prediction; those overlapping only optional gold events are not scored."""
+    wrong = {id(p) for p in report.false_alarms}
+    out = []
+    for p in report.predictions:
+        if p.event_id in report.matched:
+            out.append((p.confidence, 1.0))
+        elif id(p) in wrong:
+            out.append((p.confidence, 0.0))
+    return out
+
+
+def calibration_error(pairs: Sequence[tuple[float, float]], bins: int = 10) -> float:
+    """Expected calibration error: mean |confidence - accuracy| over equal-width bins,
+    weighted by the number of predictions in each."""
+    if not pairs:
+        return 0.0
+    total = 0.0
+    for b in range(bins):
+        inside = [(c, y) for c, y in pairs
+                  if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c >= 1.0)]
+        if inside:
+            total += abs(sum(c for c, _ in inside) - sum(y for _, y in inside))
+    return total / len(pairs)
+
+
+def precision_at(pairs: Sequence[tuple[float, float]], threshold: float) -> tuple[float, int]:
+    """Precision of the predictions with confidence >= threshold, and how many there are."""
+    kept = [y for c, y in pairs if c >= threshold]
+    return (sum(kept) / len(kept) if kept else 0.0), len(kept)
+
+
+def plot_reliability(pairs: Sequence[tuple[float, float]], path: Path, title: str,
+                     bins: int = 10) -> None:
+    """A reliability diagram: accuracy per confidence bin against the diagonal."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs, ys, ns = [], [], []
+    for b in range(bins):
+        inside = [(c, y) for c, y in pairs
+                  if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c >= 1.0)]
+        if inside:
+            xs.append(sum(c for c, _ in inside) / len(inside))
+            ys.append(sum(y for _, y in inside) / len(inside))
+            ns.append(len(inside))
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--")
+    ax.plot(xs, ys, marker="o")
+    for x, y, n in zip(xs, ys, ns, strict=True):
+        ax.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("share of predictions that are right")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title(f"{title}\nECE {calibration_error(pairs):.3f}, {len(pairs)} predictions",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def score_stories(report: Report, kb: Knowledge) -> StoryScore | None:

@@ -52,7 +52,9 @@ LOCATIVE_CASES = {fold(w) for w in (
     "в", "во", "на", "у", "із", "из", "au", "aux", "en", "dans", "à", "sur", "in", "at", "on",
     "into", "near", "près")}
 TACTICAL = re.compile(fold(r"\s*(?:tactiques?|tactical|non-?strat\w+|тактичн\w*|тактическ\w*)"))
-QUOTE_RE = re.compile(r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]")
+# an opening quote, 20+ characters without quotes, a closing quote (linear: no nested
+# quantifiers; the caller strips the spaces)
+QUOTE_RE = re.compile(r"[«“\"]([^«»“”\"]{20,})[»”\"]")
 HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
 GENERIC_WEAPON = "nuclear weapons"
 SPECIFICITY = 8.0      # characters of distance each extra word of a trigger is worth
@@ -63,7 +65,6 @@ ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons na
 UNINFLECTED = ("fr", "en")   # owners need a preposition here; Slavic genitives do not
 ALERT_REACH = 90        # characters from a moving verb to the alert state it puts forces in
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
-DATE_CARRY = 2          # paragraphs a narrative date carries over
 STORY_WINDOW = 2       # sentences a sourced continuation may lie after a signal
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
@@ -1299,15 +1300,17 @@ class ArticleExtractor:
         if found:
             return None   # only background dates ("the treaty, signed in 2010, …")
         last = self.ctx.last_date
-        if last is None:
-            return None
         anaphors = find_anaphors(self.text, sent.start, sent.end, self.lang)
-        if anaphors:
+        if anaphors and last is not None:
             return shift(last[0], anaphors[0].days)
         if self.recalls(sent):
             return None   # "a month after Putin suspended …": not the story's day
-        # the story's date holds for the next paragraph too ("He added that ...")
-        return last[0] if sent.paragraph - last[1] <= DATE_CARRY else None
+        # An undated sentence happens on the story's day: the date told last, else the day
+        # the article was published (a report's statements are that day's news).
+        if last is not None:
+            return last[0]
+        day = self.date_base
+        return EventDate(day.year, day.month, day.day) if day is not None else None
 
     def in_modifier_clause(self, pos: int) -> bool:
         """Is the token at ``pos`` inside a clause that describes a noun ("the treaty, signed

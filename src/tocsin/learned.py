@@ -17,7 +17,6 @@ The model file is JSON (exact floats, deterministic bytes), built by :mod:`tocsi
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from .model import EVENT_TYPES, SentenceFacts
 from .settings import SUPPORTED_LANGUAGES
 
 MODEL_PATH = Path(__file__).parent / "models" / "sentence_model.json"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 WINDOW = 3                 # sentences before and after a hot one that are candidates
 SPEAKER_KINDS = ("official", "intelligence", "analyst", "media", "anonymous")
 NONE = "none"
@@ -90,14 +89,13 @@ def rule_feature_names(cue_names: Sequence[str]) -> list[str]:
     names += [f"speaker:{k}" for k in (*SPEAKER_KINDS, NONE)]
     names += [f"lang:{lang}" for lang in SUPPORTED_LANGUAGES]
     names += ["explicit", "capable", "conventional", "inherited", "speaker_is_signaller",
-              "parties", "since_rule_event", "historical", "quoted", "doc_hot", "position",
-              "near_hot"]
+              "parties", "since_rule_event", "historical", "quoted", "near_hot"]
     return names
 
 
-def rule_features(f: SentenceFacts, cue_names: Sequence[str], doc_hot: int, n_sentences: int,
-                  near_hot: int) -> np.ndarray:
-    """The rules' view of a sentence as numbers (order: :func:`rule_feature_names`)."""
+def rule_features(f: SentenceFacts, cue_names: Sequence[str], near_hot: int) -> np.ndarray:
+    """The rules' view of a sentence as numbers (order: :func:`rule_feature_names`). Nothing
+    here depends on the article's length: a passage cut from a page reads like the page."""
     v: list[float] = [float(c in f.cues) for c in cue_names]
     v += [float(f.rule_type == t) for t in EVENT_TYPES] + [float(f.rule_type is None)]
     v += [float(f.last_rule_type == t) for t in EVENT_TYPES] + [float(f.last_rule_type is None)]
@@ -105,16 +103,13 @@ def rule_features(f: SentenceFacts, cue_names: Sequence[str], doc_hot: int, n_se
     v += [float(f.language == lang) for lang in SUPPORTED_LANGUAGES]
     v += [float(f.explicit), float(f.capable), float(f.conventional), float(f.inherited),
           float(f.speaker_is_signaller), min(f.parties, 3) / 3.0, f.since_rule_event / 10.0,
-          float(f.historical), float(f.quoted), math.log1p(doc_hot) / 3.0,
-          f.index / max(1, n_sentences - 1), near_hot / (WINDOW + 1)]
+          float(f.historical), float(f.quoted), near_hot / (WINDOW + 1)]
     return np.asarray(v, dtype=np.float32)
 
 
 def feature_vector(f: SentenceFacts, emb: np.ndarray, context: np.ndarray, doc: np.ndarray,
-                   cue_names: Sequence[str], doc_hot: int, n_sentences: int,
-                   near_hot: int) -> np.ndarray:
-    return np.concatenate([emb, context, doc, rule_features(f, cue_names, doc_hot,
-                                                              n_sentences, near_hot)])
+                   cue_names: Sequence[str], near_hot: int) -> np.ndarray:
+    return np.concatenate([emb, context, doc, rule_features(f, cue_names, near_hot)])
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -130,15 +125,13 @@ class ArticleVectors:
     candidates: dict[int, int]      # sentence index -> distance to the nearest hot sentence
     vectors: dict[int, np.ndarray]  # sentence index -> embedding
     doc: np.ndarray
-    hot: int
-    n_sentences: int
 
     def features(self, f: SentenceFacts, cue_names: Sequence[str]) -> np.ndarray:
         zero = np.zeros(DIM, dtype=np.float32)
         around = [self.vectors[j] for j in (f.index - 1, f.index + 1) if j in self.vectors]
         context = unit(np.mean(around, axis=0)) if around else zero
         return feature_vector(f, self.vectors[f.index], context, self.doc, cue_names,
-                              self.hot, self.n_sentences, self.candidates[f.index])
+                              self.candidates[f.index])
 
 
 def article_vectors(texts: Sequence[str], hot: Sequence[bool], typed: Sequence[bool],
@@ -151,8 +144,7 @@ def article_vectors(texts: Sequence[str], hot: Sequence[bool], typed: Sequence[b
     embedded = encoder.encode([texts[j] for j in need])
     vectors = dict(zip(need, embedded, strict=True))
     hot_rows = [vectors[i] for i, h in enumerate(hot) if h]
-    return ArticleVectors(cands, vectors, unit(np.mean(hot_rows, axis=0)), len(hot_rows),
-                          len(texts))
+    return ArticleVectors(cands, vectors, unit(np.mean(hot_rows, axis=0)))
 
 
 # ---- model file ---------------------------------------------------------------------

@@ -282,21 +282,6 @@ def calibration(scored: Sequence[Scored], classes: Sequence[str], first: float,
     return tuple(float(v) for v in iso.X_thresholds_), tuple(float(v) for v in iso.y_thresholds_)
 
 
-def expected_calibration_error(pairs: Sequence[tuple[float, float]], bins: int = 10) -> float:
-    """Mean |confidence - accuracy| over equal-width bins, weighted by their size."""
-    if not pairs:
-        return 0.0
-    total = 0.0
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        inside = [(c, y) for c, y in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
-        if inside:
-            conf = sum(c for c, _ in inside) / len(inside)
-            acc = sum(y for _, y in inside) / len(inside)
-            total += len(inside) * abs(conf - acc)
-    return total / len(pairs)
-
-
 def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig,
               card: dict[str, Any] | None = None) -> SentenceModel:
     """Thresholds and calibration from folds, weights from everything."""

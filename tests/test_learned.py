@@ -1,0 +1,145 @@
+"""The learned layer: model file, the judge inside the pipeline, deterministic training."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tocsin.embed import DIM
+from tocsin.ingest import content_id
+from tocsin.learned import MODEL_PATH, NONE, SentenceModel, load_model, rule_feature_names
+from tocsin.model import EVENT_TYPES, RawDocument
+from tocsin.nlp import get_resources
+from tocsin.pipeline import process_document
+from tocsin.settings import Settings
+from tocsin.train import (
+    GoldCorpus,
+    TrainConfig,
+    load_manifest,
+    train,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def doc(text: str, published: str = "2024-06-12") -> RawDocument:
+    return RawDocument(doc="t.txt", content_id=content_id("text", text), content=text,
+                       published=date.fromisoformat(published))
+
+
+def test_bundled_model_is_well_formed() -> None:
+    m = load_model(MODEL_PATH)
+    assert m.classes[0] == NONE and set(m.classes[1:]) <= set(EVENT_TYPES)
+    n = 3 * DIM + len(rule_feature_names(m.cue_names))
+    assert m.weights.shape == (n, len(m.classes)) and m.mean.shape == (n,)
+    assert np.all(m.scale > 0)
+    assert 0 < m.threshold < 1 and m.threshold <= m.second_threshold <= 1.01
+    xs, ys = m.calibration
+    assert list(xs) == sorted(xs) and list(ys) == sorted(ys)
+    assert all(0.0 <= y <= 1.0 for y in ys)
+    card = (MODEL_PATH.with_suffix(".md")).read_text(encoding="utf-8")
+    assert "Data card" in card and "Out-of-fold" in card
+
+
+def test_a_model_of_another_version_is_refused(tmp_path: Path) -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    data["feature_version"] = -1
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    from tocsin.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="tocsin train"):
+        load_model(bad)
+
+
+def always(etype: str, base: SentenceModel) -> SentenceModel:
+    """A model that calls every candidate sentence an ``etype`` event (probability ~0.9)."""
+    k = base.classes.index(etype)
+    bias = np.full(len(base.classes), -5.0)
+    bias[k] = 5.0
+    return SentenceModel(base.classes, base.cue_names, base.mean, base.scale,
+                         np.zeros_like(base.weights), bias, 0.5, 1.01, ((0.0, 1.0), (0.0, 0.8)))
+
+
+def test_the_judge_decides_and_the_rules_fill_the_fields(tmp_path: Path) -> None:
+    base = load_model(MODEL_PATH)
+    path = tmp_path / "always.json"
+    from tocsin.learned import save_model
+
+    save_model(always("exercise", base), path)
+    s = Settings(model_path=str(path))
+    text = ("The weather in Narvia stayed mild all week and the harvest was good.\n\n"
+            "Farmers sold their wheat at the market of the capital.\n\n"
+            "The school year starts in September.\n\n"
+            "A new museum opened in the old town.\n\n"
+            "Bakeries reported record sales of bread.\n\n"
+            "The council debated a new road.\n\n"
+            "Russia began drills of its nuclear forces on Tuesday.\n\n"
+            "The crews practised loading the launchers at night.")
+    events = process_document(doc(text), s).events
+    sentences = [e.sentence for e in events]
+    # candidates are the hot sentence and its neighbours, not the far paragraphs
+    assert "Russia began drills of its nuclear forces on Tuesday." in sentences
+    assert "The crews practised loading the launchers at night." in sentences
+    assert not any("weather" in t or "Farmers" in t for t in sentences)
+    assert {e.type for e in events} == {"exercise"}
+    crews = next(e for e in events if e.sentence.startswith("The crews"))
+    assert crews.actor is not None and crews.actor.country == "RUS"   # continues Russia's drills
+    assert all(abs(e.confidence - 0.8 * 0.9933) < 0.01 for e in events)   # calibrated
+
+
+def test_an_article_with_no_nuclear_term_is_not_embedded() -> None:
+    s = Settings()
+    res = get_resources(s)
+    before = res.encoder().calls
+    text = ("The derby ended two-all after a late penalty.\n\n"
+            "The coach called the decision a nuclear option for the league.")
+    assert process_document(doc(text), s).events == ()
+    assert res.encoder().calls == before
+
+
+@pytest.mark.parametrize("text", [
+    "The new reactor at the nuclear power plant near Lyon was connected to the grid on "
+    "Monday, the operator said. Engineers will raise its output over the coming weeks.",
+    "Russian forces struck Odesa overnight with Iskander missiles and drones, killing two "
+    "people, the regional governor said. Air defences shot down most of the drones.",
+    "En 1962, la crise des missiles de Cuba a mis le monde au bord de la guerre nucléaire. "
+    "Les historiens rappellent le rôle des canaux secrets entre Washington et Moscou.",
+])
+def test_distractors_stay_silent(text: str) -> None:
+    assert process_document(doc(text), Settings()).events == ()
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    corpora = [GoldCorpus("fr", ROOT / "examples/gold/fr.jsonl", ROOT / "examples"),
+               GoldCorpus("en", ROOT / "examples/gold/en.jsonl", ROOT / "examples")]
+    config = TrainConfig(folds=3)
+    from tocsin.learned import save_model
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    save_model(train(corpora, Settings(), config), a)
+    save_model(train(corpora, Settings(), config), b)
+    assert a.read_bytes() == b.read_bytes()
+    model = load_model(a)
+    assert model.card["corpora"]["fr"]["documents"] == 16
+
+
+def test_manifest_paths_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "g.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "corpora:\n  - {name: a, gold: g.jsonl, root: .}\n"
+        "  - {name: b, gold: absent.jsonl, root: ., optional: true}\n", encoding="utf-8")
+    (c,) = load_manifest(tmp_path / "m.yaml")
+    assert c.gold == tmp_path / "g.jsonl" and c.root == tmp_path
+
+
+def test_expected_calibration_error() -> None:
+    from tocsin.evaluate import calibration_error, precision_at
+
+    assert calibration_error([(0.9, 1.0)] * 9 + [(0.9, 0.0)]) == pytest.approx(0.0)
+    assert calibration_error([(0.9, 0.0)] * 10) == pytest.approx(0.9)
+    assert precision_at([(0.95, 1.0), (0.6, 0.0), (0.2, 0.0)], 0.5) == (0.5, 2)
