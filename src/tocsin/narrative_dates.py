@@ -1,0 +1,161 @@
+"""When an event happened, as the article tells it.
+
+:mod:`tocsin.dates` finds and resolves date expressions; this module decides which one dates
+an event, reading the article as a narrative:
+
+* a date in the sentence dates its event -- the most precise one, then the nearest to the
+  trigger; deadlines, dates after publication (for what already happened), dates in a clause
+  describing a noun ("the treaty, signed in 2010") and dates before 2000 are background;
+* "three days after … February 24" counts from the date it names;
+* "three days later" counts from the date told before; an undated sentence happens on the
+  story's day: the date told last, else the publication day;
+* a recalled date ("Nous rappelons que le 6 décembre …") holds for the rest of its paragraph
+  only; then the story's own date comes back.
+
+The narrative date lives in the reader's memory (:class:`~tocsin.reading.Context`), which
+this stage updates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .dates import DateMention, find_anaphors, find_dates, relative_to, shift
+from .knowledge import LanguageLexicon
+from .model import Article, Event, EventDate, Sentence
+from .reading import Context, SentenceReading, Span
+from .textutil import fold
+
+HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
+ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
+
+
+def is_historical(article: Article, years: tuple[tuple[int, int], ...],
+                  lex: LanguageLexicon) -> bool:
+    """A history piece: its opening names a past episode and no year it mentions is
+    recent. Its nuclear talk has no present signaller."""
+    body = article.body
+    if not body:
+        return False
+    opening = fold(article.text[body[0].start : body[min(2, len(body) - 1)].end])
+    # Several years, all before 1991, and the opening names a past episode or dates
+    # itself there. One old year is a comparison ("the worst since 1962"), not history.
+    old_years = {y for _, y in years if y < HISTORY_BEFORE}
+    if len(old_years) < 2 or len(old_years) != len({y for _, y in years}):
+        return False
+    history = lex.cue("history")
+    return bool(history and history.search(opening)) or bool(
+        re.search(r"\b(?:19[0-8]\d)\b", opening))
+
+
+class NarrativeDates:
+    """Dates the events of one article and keeps its narrative date in the memory."""
+
+    def __init__(self, text: str, years: tuple[tuple[int, int], ...], date_base: date | None,
+                 memory: Context) -> None:
+        self.text = text
+        self.years = years           # explicit years in the article, with their offsets
+        self.date_base = date_base   # the publication date
+        self.memory = memory
+
+    def sentence_dates(self, sent: Sentence, language: str, lex: LanguageLexicon,
+                       future: bool = False) -> list[DateMention]:
+        return [d for d in find_dates(self.text, sent.start, sent.end, language,
+                                      self.date_base, self.years, lex.cue("deadline"), future)
+                if not d.deadline and (d.date.year is None or d.date.year >= HISTORY_BEFORE)]
+
+    def pick_date(self, r: SentenceReading, trigger: Span | None,
+                  future: bool = False) -> EventDate | None:
+        """The date nearest the trigger in the sentence; else "three days later" from the
+        date told before; else the date of the paragraph's narrative so far."""
+        sent, lang = r.sentence, r.language
+        self.end_aside(sent)
+        found = self.sentence_dates(sent, lang, r.lexicon, future)
+        if not future:   # what already happened cannot be dated after its own report
+            found = [d for d in found if not self.upcoming(d.date)]
+        own = [d for d in found if not d.reference and not in_modifier_clause(d.start, r)]
+        if own:
+            # the most precise date, then the nearest: "on Tuesday" beats "in 2010"
+            anchor = sent.start + (trigger[0] if trigger else 0)
+            rank = {"day": 0, "month": 1, "year": 2, "none": 3}
+            return min(own, key=lambda d: (rank[d.date.precision],
+                                           abs(d.start - anchor))).date
+        refs = [d for d in found if d.reference]
+        if refs:
+            # "on Sunday …, three days after he sent troops in on February 24"
+            return relative_to(refs[0], self.text[sent.start : sent.end], lang)
+        if found:
+            return None   # only background dates ("the treaty, signed in 2010, …")
+        last = self.memory.last_date
+        anaphors = find_anaphors(self.text, sent.start, sent.end, lang)
+        if anaphors and last is not None:
+            return shift(last[0], anaphors[0].days)
+        if self.recalls(sent, r.lexicon):
+            return None   # "a month after Putin suspended …": not the story's day
+        # An undated sentence happens on the story's day: the date told last, else the day
+        # the article was published (a report's statements are that day's news).
+        if last is not None:
+            return last[0]
+        day = self.date_base
+        return EventDate(day.year, day.month, day.day) if day is not None else None
+
+    def recalls(self, sent: Sentence, lex: LanguageLexicon) -> bool:
+        recall = lex.cue("recall")
+        return recall is not None and bool(recall.search(fold(self.text[sent.start:sent.end])))
+
+    def remember_date(self, sent: Sentence, language: str, lex: LanguageLexicon,
+                      event: Event | None) -> None:
+        """Keep the narrative date: the event's date, else the last date the sentence tells.
+        A recalled date ("Nous rappelons que le 6 décembre …") holds for the rest of its
+        paragraph only; then the story's own date comes back."""
+        self.end_aside(sent)
+        if event is not None and event.date is not None:
+            told: EventDate | None = event.date
+        else:
+            found = [d for d in self.sentence_dates(sent, language, lex)
+                     if not self.upcoming(d.date)]
+            told = found[-1].date if found else None
+        if told is None:
+            return
+        if self.memory.before_aside is None and self.recalls(sent, lex) and self.goes_back(told):
+            self.memory.before_aside = (self.memory.last_date, sent.paragraph)
+        self.memory.last_date = (told, sent.paragraph)
+
+    def goes_back(self, told: EventDate) -> bool:
+        """Is a date well before the story's own day (the narrative date so far, else the
+        publication day)? "MOSCOW, May 21 - … two weeks after Putin ordered" does not."""
+        last = self.memory.last_date
+        reference = last[0].as_day() if last else self.date_base
+        day = told.as_day()
+        if day is None and told.year is not None:
+            day = date(told.year, told.month or 12, 28 if told.month else 31)
+        return reference is not None and day is not None and \
+            (reference - day).days > ASIDE_DAYS
+
+    def end_aside(self, sent: Sentence) -> None:
+        aside = self.memory.before_aside
+        if aside is not None and sent.paragraph != aside[1]:
+            self.memory.last_date, self.memory.before_aside = aside[0], None
+
+    def upcoming(self, d: EventDate) -> bool:
+        """A day after publication ("training starts on April 3") is a plan, not the day the
+        story happened."""
+        day = d.as_day()
+        return day is not None and self.date_base is not None and day > self.date_base
+
+
+def in_modifier_clause(pos: int, r: SentenceReading) -> bool:
+    """Is the token at ``pos`` inside a clause that describes a noun ("the treaty, signed
+    in 2010, …", "the Iskander, which Belarus received in 2022")? Its date is background."""
+    tokens, off = r.tokens, r.offset
+    tok = next((t for t in tokens if t.idx + off <= pos < t.idx + off + len(t) + 1), None)
+    if tok is None or not tok.doc.has_annotation("DEP"):
+        return False
+    for _ in range(5):
+        if tok.dep_ in ("acl", "relcl", "acl:relcl", "appos"):
+            return True
+        if tok.head is tok or tok.dep_ in ("ROOT", "ccomp", "parataxis"):
+            return False
+        tok = tok.head
+    return False
