@@ -108,7 +108,8 @@ class Actors:
     # ---- speaker --------------------------------------------------------------------
     def find_speaker(self, r: SentenceReading) -> tuple[Mention | None, str | None, Any]:
         """Who speaks in the sentence, the words that say so, and the speech verb whose
-        subject it is (None when found otherwise). ``r.speaker`` is not read."""
+        subject it is (None when found otherwise). Called while the reading is built:
+        ``r.speaker`` is not set yet."""
         s0 = r.start
         off = r.offset
         cues, mentions, persons = r.cues, r.mentions, self.memory.persons
@@ -158,8 +159,7 @@ class Actors:
             post = None if subjects else postposed_speaker(verb)
             if post is not None:
                 subjects.append(post)
-            # The speaker is found before the sentence's own mentions count as antecedents
-            # (see np_mention's ``sentence_read``).
+            # found before the sentence counts as read (see np_mention's ``sentence_read``)
             found = [m for subj in subjects
                      if (m := self.np_mention(subj, r, r.assessors, sentence_read=False))]
             if found:
@@ -322,10 +322,11 @@ class Actors:
         """The entity a noun phrase names. The mention returned spans the whole phrase, so
         that appositions ("X, secretary of the Council of Y") count as the same party.
 
-        ``sentence_read=False`` is how the speaker is found: the sentence's own mentions are
-        not yet antecedents of a pronoun (a pronoun that opens a reported clause, or names no
-        person earlier in the sentence, takes the person the article named last before it)
-        and its weapon matches do not name crews."""
+        ``sentence_read=False`` is how the speaker is found, before the sentence counts as
+        read: its own mentions are not yet antecedents of a pronoun (a pronoun subject takes
+        the person the article named last before this sentence) and its weapon matches do not
+        yet name crews. The rules have always found speakers so; letting the speaker see them
+        too would be a rule change."""
         told: Sequence[Mention] = r.mentions if sentence_read else ()
         systems: Sequence[Match] = r.matches if sentence_read else ()
         lex, off = r.lexicon, r.offset

@@ -84,7 +84,10 @@ class SentenceReading:
 
 @dataclass
 class Context:
-    """What the reader remembers while going through one article (never shared)."""
+    """What the reader remembers while going through one article: the one mutable object.
+    Every stage reads it; :meth:`tocsin.extract.ArticleExtractor.run` updates it after each
+    sentence and :class:`tocsin.narrative_dates.NarrativeDates` keeps the narrative date in
+    it. One per article, never shared."""
 
     persons: list[Mention] = field(default_factory=list)
     actors: list[Mention] = field(default_factory=list)
