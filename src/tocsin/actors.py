@@ -106,10 +106,11 @@ class Actors:
         return None
 
     # ---- speaker --------------------------------------------------------------------
-    def find_speaker(self, r: SentenceReading) -> tuple[Mention | None, str | None, Any]:
+    def find_speaker(self, r: SentenceReading, previous: SentenceReading | None
+                     ) -> tuple[Mention | None, str | None, Any]:
         """Who speaks in the sentence, the words that say so, and the speech verb whose
         subject it is (None when found otherwise). Called while the reading is built:
-        ``r.speaker`` is not set yet."""
+        ``r.speaker`` is not set yet. ``previous`` is the parsed sentence read before."""
         s0 = r.start
         off = r.offset
         cues, mentions, persons = r.cues, r.mentions, self.memory.persons
@@ -159,9 +160,13 @@ class Actors:
             post = None if subjects else postposed_speaker(verb)
             if post is not None:
                 subjects.append(post)
-            # found before the sentence counts as read (see np_mention's ``sentence_read``)
-            found = [m for subj in subjects
-                     if (m := self.np_mention(subj, r, r.assessors, sentence_read=False))]
+            # The subject is resolved against the parsed sentence read before, not this one:
+            # a pronoun points to the last person that sentence named, else to the person the
+            # article named last. So the rules have always found speakers; resolving against
+            # this sentence instead would be a rule change.
+            found = [m for subj in subjects if (m := self.np_mention(
+                subj, r, r.assessors, previous.mentions if previous else (),
+                previous.matches if previous else ()))]
             if found:
                 # "the secretary of the council, John Doe, said": the person, not the body
                 named_persons = [m for m in found if m.kind in ("person", "title")]
@@ -236,14 +241,14 @@ class Actors:
             if tok.pos_ == "NOUN":
                 # "the raised alert of Russia's forces", "la décision de la Russie de placer"
                 for c in owners(tok):
-                    found = self.np_mention(c, r, r.assessors)
+                    found = self.np_mention(c, r, r.assessors, r.mentions, r.matches)
                     if found is not None:
                         return found
             subj = subject_of(tok)
             if subj is not None:
                 if in_later_condition(r, span[0], subj.idx + off - r.start):
                     return None   # "ready to test if the US does": the US only sets the condition
-                found = self.np_mention(subj, r, r.assessors)
+                found = self.np_mention(subj, r, r.assessors, r.mentions, r.matches)
                 if found is not None:
                     return found
             if tok.head is tok:
@@ -297,7 +302,7 @@ class Actors:
                 subj = subject_of(tok)
                 if subj is None or subj.pos_ not in ("PROPN", "PRON"):
                     return None   # "the activation of X's rhetoric coincides": not X
-                return self.np_mention(subj, r, ())
+                return self.np_mention(subj, r, (), r.mentions, r.matches)
             if tok.head is tok:
                 return None
             tok = tok.head
@@ -317,18 +322,15 @@ class Actors:
                      and mn.start <= subj.idx + r.offset < mn.end), None)
 
     # ---- noun phrases ---------------------------------------------------------------
-    def np_mention(self, head: Any, r: SentenceReading, assessors: Sequence[Mention], *,
-                   sentence_read: bool = True) -> Mention | None:
+    def np_mention(self, head: Any, r: SentenceReading, assessors: Sequence[Mention],
+                   told: Sequence[Mention], systems: Sequence[Match]) -> Mention | None:
         """The entity a noun phrase names. The mention returned spans the whole phrase, so
         that appositions ("X, secretary of the Council of Y") count as the same party.
 
-        ``sentence_read=False`` is how the speaker is found, before the sentence counts as
-        read: its own mentions are not yet antecedents of a pronoun (a pronoun subject takes
-        the person the article named last before this sentence) and its weapon matches do not
-        yet name crews. The rules have always found speakers so; letting the speaker see them
-        too would be a rule change."""
-        told: Sequence[Mention] = r.mentions if sentence_read else ()
-        systems: Sequence[Match] = r.matches if sentence_read else ()
+        ``told`` are the mentions a pronoun may point back to (those before the phrase), and
+        ``systems`` the weapon matches that may name crews ("the MiG-31 crews"): the
+        sentence's own, except when its speaker is found (see :meth:`find_speaker`). The
+        phrase itself is resolved against the sentence's mentions (``r.mentions``)."""
         lex, off = r.lexicon, r.offset
         left = head.left_edge.idx + off
         right = head.right_edge.idx + len(head.right_edge.text) + off

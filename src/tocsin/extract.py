@@ -124,6 +124,8 @@ class ArticleExtractor:
                 find_cues(fold(self.text[sent.start : sent.end]), lex)
             reading = None if doc is None else \
                 self.prepare(i, sent, doc, lang, cues, matches, mentions, assessors)
+            if reading is not None:
+                memory.last_reading = reading
             ev = self.sentence_event(reading) if reading is not None else None
             fact = self.facts(i, sent, lang, cues, ev, matches, mentions, reading)
             facts.append(fact)
@@ -222,7 +224,8 @@ class ArticleExtractor:
             conditions=tuple(cues.hits.get("conditional", [])),
             nuclear_words=tuple(nuclear_words), weapon_before=weapon_before,
             inherited=inherited)
-        speaker, speech_cue, speech_verb = self.actors.find_speaker(reading)
+        speaker, speech_cue, speech_verb = self.actors.find_speaker(reading,
+                                                                    self.memory.last_reading)
         return replace(reading, speaker=speaker, speech_cue=speech_cue, speech_verb=speech_verb)
 
     def sentence_event(self, r: SentenceReading) -> Event | None:
