@@ -517,7 +517,9 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
               help="YAML list of gold corpora (name, gold, root; paths relative to it).")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
               help="Where to write the model (default: the bundled model's path).")
-def train_cmd(manifest: str, out_path: str | None) -> None:
+@click.option("--threads", type=int, default=1, show_default=True,
+              help="Threads of the sentence encoder (the result does not depend on it).")
+def train_cmd(manifest: str, out_path: str | None, threads: int) -> None:
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""
     from .learned import MODEL_PATH, save_model
     from .train import load_manifest, train, write_card
@@ -525,7 +527,8 @@ def train_cmd(manifest: str, out_path: str | None) -> None:
     try:
         corpora = load_manifest(Path(manifest))
         with err.status("embedding and fitting…") as status:
-            model = train(corpora, Settings(), progress=lambda d: status.update(d))
+            model = train(corpora, Settings(embed_threads=threads),
+                          progress=lambda d: status.update(d))
         target = Path(out_path) if out_path else MODEL_PATH
         save_model(model, target)
         write_card(model, target.with_suffix(".md"))

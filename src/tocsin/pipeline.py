@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates import is_hot, paragraph_is_candidate
+from .candidates import is_hot, paragraph_is_hot
 from .clean import clean
 from .cues import Cues, find_cues
 from .extract import Judge, extract_events
@@ -41,7 +41,7 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
     folded = [fold(t) for t in texts]
     # An article that names nuclear weapons anywhere is parsed whole: details of a signal
     # and reactions to it often sit paragraphs away from the nuclear word.
-    relevant = any(paragraph_is_candidate(f, res, lang)
+    relevant = any(paragraph_is_hot(f, res, lang)
                    for f, lang in zip(folded, lang_of, strict=True))
     wanted = [relevant] * len(body)
     docs: dict[int, Any] = {}
@@ -97,19 +97,25 @@ class Prepared:
 
 
 def prepare(article: Article, res: Resources) -> Prepared:
+    """Parse the article and read every sentence's matches and cues. An article with no
+    nuclear term or weapon system is only split into sentences: nothing more can come of it."""
     docs, sentences = parse_article(article, res)
     texts = [article.text[s.start : s.end] for s in sentences]
+    if not docs:
+        return Prepared(docs, sentences, [], [], texts, [], [])
     langs = [sentence_language(article, s) for s in sentences]
     matches = [res.gazetteer.find(article.text, s.start, s.end, lang)
                for s, lang in zip(sentences, langs, strict=True)]
     cues = [find_cues(fold(t), res.kb.lexicons[lang]) for t, lang in zip(texts, langs, strict=True)]
-    hot = [bool(docs) and is_hot(c, m, res) for c, m in zip(cues, matches, strict=True)]
+    hot = [is_hot(c, m, res) for c, m in zip(cues, matches, strict=True)]
     return Prepared(docs, sentences, matches, cues, texts, hot, [c.typed for c in cues])
 
 
 def read_article(article: Article, settings: Settings) -> Reading:
     res = get_resources(settings)
     p = prepare(article, res)
+    if not p.docs:
+        return Reading(article, tuple(p.sentences), tuple(p.texts), (), (), (), ())
     events, facts = extract_events(article, p.docs, p.sentences, res, None, p.matches, p.cues)
     return Reading(article, tuple(p.sentences), tuple(p.texts), tuple(p.hot), tuple(p.typed),
                    tuple(facts), tuple(events))
@@ -140,11 +146,17 @@ def process_article(article: Article, settings: Settings) -> DocumentResult:
                             f"(supported: {', '.join(settings.languages)})", article.doc,
                             article.content_id))
     p = prepare(article, res)
-    events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
-                               p.matches, p.cues)
+    embedded_before = res.encoder().calls if settings.learned else 0
+    events: list[Event] = []
+    if p.docs:
+        events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
+                                   p.matches, p.cues)
     events = [e for e in events if e.confidence >= settings.min_confidence]
+    # what the costly stages saw of this document (benchmarks report the shares)
+    cost = {"sentences": len(p.sentences), "parsed": len(p.sentences) if p.docs else 0,
+            "embedded": (res.encoder().calls - embedded_before) if settings.learned else 0}
     return DocumentResult(article.doc, article.content_id, article, tuple(p.sentences),
-                          tuple(events))
+                          tuple(events), extra={"cost": cost})
 
 
 def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
