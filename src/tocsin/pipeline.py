@@ -4,10 +4,13 @@ in a loop, a process pool or a Spark executor with identical results."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clean import clean
+from .errors import StoreError, describe_unexpected
 from .extract import extract_events
 from .ingest import read_documents
 from .model import Article, DocumentResult, RawDocument, Sentence, Skipped
@@ -15,6 +18,10 @@ from .nlp import Resources, get_resources
 from .settings import Settings
 from .textutil import fold
 
+if TYPE_CHECKING:
+    from .store import Store
+
+log = logging.getLogger(__name__)
 FOLLOW = 2   # paragraphs after a nuclear one that are parsed too
 
 
@@ -28,10 +35,16 @@ def is_candidate(folded: str, res: Resources, language: str) -> bool:
     return any(m.first("weapon") for m in res.gazetteer.find(folded))
 
 
-def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], list[Sentence]]:
+class OverBudget(Exception):
+    """A document's time budget ran out (turned into a skip by :func:`process_article`)."""
+
+
+def parse_article(article: Article, res: Resources, deadline: float | None = None
+                  ) -> tuple[dict[int, Any], list[Sentence]]:
     """Parse candidate paragraphs (and the one after each, for reactions that refer back)
     with the pipeline of each paragraph's own language; split every body paragraph of a
-    supported language into sentences. Offsets stay absolute."""
+    supported language into sentences. Offsets stay absolute. Past ``deadline`` (a
+    ``time.monotonic()`` value), :class:`OverBudget` is raised between paragraphs."""
     langs = [lang for lang in res.settings.languages if lang in res.kb.lexicons]
     body = [(i, p) for i, p in enumerate(article.paragraphs)
             if not p.boilerplate and (p.language or article.language) in langs]
@@ -59,8 +72,10 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
         for k, doc in zip(todo, parsed, strict=True):
             doc.user_data["offset"] = body[k][1].start
             docs[body[k][0]] = doc
+            _check(deadline)
     sentences: list[Sentence] = []
     for k, (pi, p) in enumerate(body):
+        _check(deadline)
         doc = docs[pi] if wanted[k] else res.splitter(lang_of[k])(texts[k])
         for s in doc.sents:
             text = s.text
@@ -71,36 +86,70 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
     return docs, sentences
 
 
-def process_article(article: Article, settings: Settings) -> DocumentResult:
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise OverBudget
+
+
+def process_article(article: Article, settings: Settings,
+                    started: float | None = None) -> DocumentResult:
+    """Parse and extract; over the time budget (counted from ``started``), a skip."""
     res = get_resources(settings)
     if article.language not in settings.languages or article.language not in res.kb.lexicons:
         return DocumentResult(
             article.doc, article.content_id, None,
             skipped=Skipped("language", f"unsupported language '{article.language}' "
                             f"(supported: {', '.join(settings.languages)})", article.doc,
-                            article.content_id))
-    docs, sentences = parse_article(article, res)
-    events = extract_events(article, docs, sentences, res)
+                            article.content_id), notes=article.notes)
+    deadline = (started or time.monotonic()) + settings.max_seconds
+    try:
+        docs, sentences = parse_article(article, res, deadline)
+        events = extract_events(article, docs, sentences, res)
+        _check(deadline)
+    except OverBudget:
+        return DocumentResult(
+            article.doc, article.content_id, None, notes=article.notes,
+            skipped=Skipped("extract", f"over the time budget of {settings.max_seconds:g} s "
+                            "per document; split the document or raise the budget",
+                            article.doc, article.content_id))
     events = [e for e in events if e.confidence >= settings.min_confidence]
     return DocumentResult(article.doc, article.content_id, article, tuple(sentences),
-                          tuple(events))
+                          tuple(events), notes=article.notes)
 
 
 def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
     """The unit of work: clean, identify the language, parse, extract."""
+    started = time.monotonic()
     cleaned = clean(raw, settings)
     if isinstance(cleaned, Skipped):
-        return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned)
-    return process_article(cleaned, settings)
+        return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned, notes=raw.notes)
+    return process_article(cleaned, settings, started)
 
 
 def process_item(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
+    """The document boundary: an unexpected exception in one document becomes a recorded
+    skip (its traceback goes to the log) and the batch goes on."""
     if isinstance(item, Skipped):
         return DocumentResult(item.doc, item.content_id or "", None, skipped=item)
-    return process_document(item, settings)
+    try:
+        return process_document(item, settings)
+    except Exception as exc:  # noqa: BLE001 - the document boundary: record, go on
+        log.exception("processing %s failed", item.doc)
+        return DocumentResult(item.doc, item.content_id, None, notes=item.notes,
+                              skipped=Skipped("error", describe_unexpected(exc), item.doc,
+                                              item.content_id))
 
 
-def extract_paths(paths: Iterable[str], settings: Settings) -> Iterator[DocumentResult]:
-    """Ingest and process everything under ``paths``, in order."""
-    for item in read_documents(paths, settings):
-        yield process_item(item, settings)
+def save_result(store: Store, result: DocumentResult, run_id: int) -> bool:
+    """Store one result; a result the database refuses (not a lock or a full disk, which
+    stop the run) is stored as a skip saying why instead. True when something new was
+    written."""
+    try:
+        return store.save(result, run_id)
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the storage boundary of one document
+        log.exception("storing %s failed", result.doc)
+        refused = Skipped("store", describe_unexpected(exc), result.doc)
+        return store.save(DocumentResult(result.doc, result.content_id, None, skipped=refused),
+                          run_id)
