@@ -140,6 +140,12 @@ def process_item(item: RawDocument | Skipped, settings: Settings) -> DocumentRes
                                               item.content_id))
 
 
+def extract_paths(paths: Iterable[str], settings: Settings) -> Iterator[DocumentResult]:
+    """Ingest and process everything under ``paths``, in order."""
+    for item in read_documents(paths, settings):
+        yield process_item(item, settings)
+
+
 def save_result(store: Store, result: DocumentResult, run_id: int) -> bool:
     """Store one result; a result the database refuses (not a lock or a full disk, which
     stop the run) is stored as a skip saying why instead. True when something new was
