@@ -4,7 +4,9 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DB     ?= demo.db
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install demo test lint eval bench fuzz clean
+
+SECONDS ?= 300
 
 install: $(VENV)/.installed
 
@@ -40,6 +42,11 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/paragraph.py
+
+# Long fuzzing (the short pass runs in `make test`): make fuzz SECONDS=1800
+fuzz: install
+	$(BIN)/python scripts/fuzz.py --seconds $(SECONDS) --log fuzz-failures.jsonl
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)*

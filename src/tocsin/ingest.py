@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 
 def content_id(kind: str, content: str) -> str:
     """Stable identity of a document: the same text read twice is the same document."""
-    return hashlib.sha256(f"{kind}\0{content}".encode()).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (from a JSON escape) must not make hashing fail
+    data = f"{kind}\0{content}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def parse_published(value: Any) -> date | None:
