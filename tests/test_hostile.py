@@ -466,3 +466,13 @@ def test_walk_skips_are_stored_by_a_run(tmp_path: Path) -> None:
     assert (str(root / "pipe.txt"), "ingest",
             "not a regular file (FIFO); Tocsin reads regular files only") in rows
     assert list(iter_inputs([str(root)]))[0] == (str(root / "a.txt"), root / "a.txt")
+
+
+def test_signal_text_past_the_parse_cap_is_split_only_with_a_warning() -> None:
+    text = (NUCLEAR + " ") * (60_000 // (len(NUCLEAR) + 1))
+    raw = RawDocument("long.txt", content_id("text", text), text)
+    result = process_item(raw, S.with_(max_parsed_chars=20_000))
+    assert result.skipped is None and result.events
+    assert max(e.span[1] for e in result.events) <= 20_000 + S.max_paragraph_chars
+    assert result.sentences[-1].end == len(text.rstrip())   # the rest is still split
+    assert any("not parsed" in n.reason for n in result.notes)

@@ -13,7 +13,7 @@ from .clean import clean
 from .errors import StoreError, describe_unexpected
 from .extract import extract_events
 from .ingest import read_documents
-from .model import Article, DocumentResult, RawDocument, Sentence, Skipped
+from .model import Article, DocumentResult, Note, RawDocument, Sentence, Skipped
 from .nlp import Resources, get_resources
 from .settings import Settings
 from .textutil import fold
@@ -45,6 +45,14 @@ def parse_article(article: Article, res: Resources, deadline: float | None = Non
     with the pipeline of each paragraph's own language; split every body paragraph of a
     supported language into sentences. Offsets stay absolute. Past ``deadline`` (a
     ``time.monotonic()`` value), :class:`OverBudget` is raised between paragraphs."""
+    docs, sentences, _ = parse_article_capped(article, res, deadline)
+    return docs, sentences
+
+
+def parse_article_capped(article: Article, res: Resources, deadline: float | None = None
+                         ) -> tuple[dict[int, Any], list[Sentence], int]:
+    """:func:`parse_article`, and how many characters of wanted paragraphs were left
+    unparsed because the document's parsed text reached ``settings.max_parsed_chars``."""
     langs = [lang for lang in res.settings.languages if lang in res.kb.lexicons]
     body = [(i, p) for i, p in enumerate(article.paragraphs)
             if not p.boilerplate and (p.language or article.language) in langs]
@@ -62,6 +70,7 @@ def parse_article(article: Article, res: Resources, deadline: float | None = Non
                 pat = lex.cue(cue)
                 if pat is not None and pat.search(f):
                     wanted[k] = True
+    unparsed = _cap_parsed(wanted, texts, res.settings.max_parsed_chars)
     docs: dict[int, Any] = {}
     for lang in dict.fromkeys(lang_of):
         todo = [k for k in range(len(body)) if wanted[k] and lang_of[k] == lang]
@@ -83,7 +92,22 @@ def parse_article(article: Article, res: Resources, deadline: float | None = Non
                 continue
             start = p.start + s.start_char
             sentences.append(Sentence(start, start + len(text), pi))
-    return docs, sentences
+    return docs, sentences, unparsed
+
+
+def _cap_parsed(wanted: list[bool], texts: list[str], cap: int) -> int:
+    """Unset ``wanted`` past ``cap`` characters of parsed text (parsing and extraction cost
+    about 30 µs a character: this bounds a document's time); return the characters left."""
+    total = unparsed = 0
+    for k, text in enumerate(texts):
+        if not wanted[k]:
+            continue
+        if total + len(text) > cap:
+            wanted[k] = False
+            unparsed += len(text)
+        else:
+            total += len(text)
+    return unparsed
 
 
 def _check(deadline: float | None) -> None:
@@ -103,9 +127,13 @@ def process_article(article: Article, settings: Settings,
                             article.content_id), notes=article.notes)
     deadline = (started or time.monotonic()) + settings.max_seconds
     try:
-        docs, sentences = parse_article(article, res, deadline)
+        docs, sentences, unparsed = parse_article_capped(article, res, deadline)
         events = extract_events(article, docs, sentences, res)
         _check(deadline)
+        notes = article.notes + ((Note("extract", f"warning: {unparsed} characters of signal "
+                                       f"paragraphs past the first {settings.max_parsed_chars}"
+                                       " not parsed; split the document to extract them"),)
+                                 if unparsed else ())
     except OverBudget:
         return DocumentResult(
             article.doc, article.content_id, None, notes=article.notes,
@@ -114,7 +142,7 @@ def process_article(article: Article, settings: Settings,
                             article.doc, article.content_id))
     events = [e for e in events if e.confidence >= settings.min_confidence]
     return DocumentResult(article.doc, article.content_id, article, tuple(sentences),
-                          tuple(events), notes=article.notes)
+                          tuple(events), notes=notes)
 
 
 def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
