@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from .budget import OverBudget, check, time_limit
 from .clean import clean
 from .errors import StoreError, describe_unexpected
 from .extract import extract_events
@@ -33,10 +34,6 @@ def is_candidate(folded: str, res: Resources, language: str) -> bool:
     if nuclear is not None and nuclear.search(folded):
         return True
     return any(m.first("weapon") for m in res.gazetteer.find(folded))
-
-
-class OverBudget(Exception):
-    """A document's time budget ran out (turned into a skip by :func:`process_article`)."""
 
 
 def parse_article(article: Article, res: Resources, deadline: float | None = None
@@ -81,10 +78,10 @@ def parse_article_capped(article: Article, res: Resources, deadline: float | Non
         for k, doc in zip(todo, parsed, strict=True):
             doc.user_data["offset"] = body[k][1].start
             docs[body[k][0]] = doc
-            _check(deadline)
+            check(deadline)
     sentences: list[Sentence] = []
     for k, (pi, p) in enumerate(body):
-        _check(deadline)
+        check(deadline)
         doc = docs[pi] if wanted[k] else res.splitter(lang_of[k])(texts[k])
         for s in doc.sents:
             text = s.text
@@ -110,11 +107,6 @@ def _cap_parsed(wanted: list[bool], texts: list[str], cap: int) -> int:
     return unparsed
 
 
-def _check(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise OverBudget
-
-
 def process_article(article: Article, settings: Settings,
                     started: float | None = None) -> DocumentResult:
     """Parse and extract; over the time budget (counted from ``started``), a skip."""
@@ -129,29 +121,39 @@ def process_article(article: Article, settings: Settings,
     try:
         docs, sentences, unparsed = parse_article_capped(article, res, deadline)
         events = extract_events(article, docs, sentences, res)
-        _check(deadline)
+        check(deadline)
         notes = article.notes + ((Note("extract", f"warning: {unparsed} characters of signal "
                                        f"paragraphs past the first {settings.max_parsed_chars}"
                                        " not parsed; split the document to extract them"),)
                                  if unparsed else ())
     except OverBudget:
-        return DocumentResult(
-            article.doc, article.content_id, None, notes=article.notes,
-            skipped=Skipped("extract", f"over the time budget of {settings.max_seconds:g} s "
-                            "per document; split the document or raise the budget",
-                            article.doc, article.content_id))
+        return _over_budget(article.doc, article.content_id, article.notes, settings)
     events = [e for e in events if e.confidence >= settings.min_confidence]
     return DocumentResult(article.doc, article.content_id, article, tuple(sentences),
                           tuple(events), notes=notes)
 
 
+def _over_budget(doc: str, cid: str, notes: tuple[Note, ...], settings: Settings
+                 ) -> DocumentResult:
+    return DocumentResult(
+        doc, cid, None, notes=notes,
+        skipped=Skipped("extract", f"over the time budget of {settings.max_seconds:g} s per "
+                        "document; split the document or raise the budget", doc, cid))
+
+
 def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
-    """The unit of work: clean, identify the language, parse, extract."""
+    """The unit of work: clean, identify the language, parse, extract; within the time
+    budget (see :mod:`tocsin.budget`), else a skip."""
     started = time.monotonic()
-    cleaned = clean(raw, settings)
-    if isinstance(cleaned, Skipped):
-        return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned, notes=raw.notes)
-    return process_article(cleaned, settings, started)
+    try:
+        with time_limit(settings.max_seconds):
+            cleaned = clean(raw, settings)
+            if isinstance(cleaned, Skipped):
+                return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned,
+                                      notes=raw.notes)
+            return process_article(cleaned, settings, started)
+    except OverBudget:
+        return _over_budget(raw.doc, raw.content_id, raw.notes, settings)
 
 
 def process_item(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
