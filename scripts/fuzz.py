@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-
 from tests.fuzz_targets import TARGETS, Target  # noqa: E402
 
 # Share of the budget per target: the extraction target is slow per example and deepest.
