@@ -476,3 +476,28 @@ def test_signal_text_past_the_parse_cap_is_split_only_with_a_warning() -> None:
     assert max(e.span[1] for e in result.events) <= 20_000 + S.max_paragraph_chars
     assert result.sentences[-1].end == len(text.rstrip())   # the rest is still split
     assert any("not parsed" in n.reason for n in result.notes)
+
+
+def _die_on_marker(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
+    if isinstance(item, RawDocument) and "DIE" in item.content:
+        os._exit(137)   # what the out-of-memory killer does to a worker
+    return process_item(item, settings)
+
+
+def test_a_worker_process_that_dies_costs_one_document_not_the_batch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fault injection: workers are forked, so they inherit the patched function.
+    import tocsin.cli as cli_module
+
+    monkeypatch.setattr(cli_module, "process_item", _die_on_marker)
+    for i in range(5):
+        (tmp_path / f"{i}.txt").write_text(NUCLEAR + (" DIE" if i == 1 else f" {i}."),
+                                           encoding="utf-8")
+    out = list(cli_module._results((str(tmp_path),), S, workers=2))
+    results = [r for _, r in out]
+    assert [r.doc for r in results if r] == [str(tmp_path / f"{i}.txt") for i in range(5)]
+    dead = results[1]
+    assert dead is not None and dead.skipped is not None
+    assert "worker process died" in dead.skipped.reason
+    assert all(r is not None and r.skipped is None and r.events
+               for i, r in enumerate(results) if i != 1)

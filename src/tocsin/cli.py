@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -63,7 +64,8 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
             else:
                 yield item, process_item(item, settings)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = _Pool(workers)
+    try:
         batch: list[RawDocument | Skipped] = []
         for item in items:
             batch.append(item)
@@ -71,17 +73,57 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
                 yield from _run_batch(pool, batch, settings, skip)
                 batch = []
         yield from _run_batch(pool, batch, settings, skip)
+    finally:
+        pool.close()
 
 
-def _run_batch(pool: ProcessPoolExecutor, batch: list[RawDocument | Skipped],
-               settings: Settings, skip: set[str] | None
+class _Pool:
+    """A process pool that is replaced when one of its workers dies (killed, out of
+    memory): the batch goes on."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(max_workers=workers)
+
+    def renew(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = ProcessPoolExecutor(max_workers=self.workers)
+
+    def close(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
+
+
+def _run_batch(pool: _Pool, batch: list[RawDocument | Skipped], settings: Settings,
+               skip: set[str] | None
                ) -> Iterator[tuple[RawDocument | Skipped, DocumentResult | None]]:
     futures = []
     for item in batch:
         known = skip is not None and isinstance(item, RawDocument) and item.content_id in skip
-        futures.append(None if known else pool.submit(process_item, item, settings))
+        futures.append(None if known else pool.executor.submit(process_item, item, settings))
+    broken = False
     for item, fut in zip(batch, futures, strict=True):
-        yield item, (fut.result() if fut is not None else None)
+        if fut is None:
+            yield item, None
+            continue
+        try:
+            yield item, fut.result()
+        except BrokenProcessPool:
+            # which document killed the worker is unknown: each unfinished one is retried
+            # alone, and only one that kills its own worker again is skipped
+            broken = True
+            yield item, _process_alone(item, settings)
+    if broken:
+        pool.renew()
+
+
+def _process_alone(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
+    with ProcessPoolExecutor(max_workers=1) as single:
+        try:
+            return single.submit(process_item, item, settings).result()
+        except BrokenProcessPool:
+            return DocumentResult(item.doc, item.content_id or "", None, skipped=Skipped(
+                "error", "the worker process died on this document (killed, or out of "
+                "memory?); the batch went on", item.doc, item.content_id))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
