@@ -48,10 +48,10 @@ eval: install
 	$(BIN)/tocsin eval examples/gold/fr.jsonl examples/gold/en.jsonl --root examples
 	$(BIN)/tocsin eval examples/gold/uk.jsonl --root examples
 	$(BIN)/tocsin eval examples/gold/ru.jsonl --root examples
-	$(BIN)/tocsin eval heldout/gold.jsonl --root heldout
-	$(BIN)/tocsin eval heldout2/gold.jsonl --root heldout2
+	$(BIN)/tocsin eval corpora/heldout1/gold.jsonl --root corpora/heldout1
+	$(BIN)/tocsin eval corpora/heldout2/gold.jsonl --root corpora/heldout2
 	$(BIN)/tocsin eval tests/fixtures/stories/gold.jsonl --root tests/fixtures/stories
-	$(BIN)/tocsin eval heldout_stories/gold.jsonl --root heldout_stories
+	$(BIN)/tocsin eval corpora/heldout_stories/gold.jsonl --root corpora/heldout_stories
 	@if [ -f ../shared/gold/seeds.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi
 

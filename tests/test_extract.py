@@ -1,5 +1,6 @@
 """Rule tests on sentences written for them, with fictional actors (tests/fixtures/kb) and
-the real lexicon and spaCy models."""
+the real lexicon and spaCy models. The learned layer is off: these test the rules, which type
+events on their own and fill every event's fields (tests/test_learned.py tests the layer)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tocsin.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kb"
 PACKAGE_KB = Path(__file__).resolve().parents[1] / "src" / "tocsin" / "kb"
+RULES = Settings(learned=False)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +25,7 @@ def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     for f in FIXTURES.iterdir():
         shutil.copy(f, d / f.name)
     shutil.copytree(PACKAGE_KB / "lexicon", d / "lexicon")
-    return Settings(kb_dir=str(d))
+    return Settings(kb_dir=str(d), learned=False)
 
 
 def events(text: str, s: Settings, published: str | None = None) -> list[Event]:
@@ -196,7 +198,7 @@ def test_the_signaller_explaining_itself_is_no_reaction(kb_settings: Settings) -
     "Путин приказал перевести силы ядерного сдерживания в «особый режим» боевого дежурства.",
 ])
 def test_deterrence_forces_on_alert_are_readiness_not_doctrine(text: str) -> None:
-    assert [e.type for e in events(text, Settings())] == ["readiness"]
+    assert [e.type for e in events(text, RULES)] == ["readiness"]
 
 
 def test_an_unnamed_official_speaks_for_the_named_side(kb_settings: Settings) -> None:
@@ -236,7 +238,7 @@ def test_urging_to_reverse_a_treaty_move_is_a_reaction(kb_settings: Settings) ->
 
 
 def test_ukrainian_doer_after_the_trigger_and_not_the_place() -> None:
-    e = one("Розмістити тактичну ядерну зброю в Білорусі вирішила Росія.", Settings())
+    e = one("Розмістити тактичну ядерну зброю в Білорусі вирішила Росія.", RULES)
     assert e.type == "deployment"
     assert e.actor is not None and e.actor.country == "RUS"   # not Belarus, the place
 
@@ -250,7 +252,7 @@ def test_ukrainian_doer_after_the_trigger_and_not_the_place() -> None:
     "au ministère de la Défense de se tenir prêt à des essais nucléaires.",
 ])
 def test_the_head_of_state_is_the_leader_named_before(text: str) -> None:
-    last = events(text, Settings(), published="2023-02-21")[-1]
+    last = events(text, RULES, published="2023-02-21")[-1]
     assert last.type == "test"
     assert last.actor is not None and last.actor.name == "Vladimir Putin"
 

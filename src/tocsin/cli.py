@@ -490,13 +490,18 @@ def triggers_cmd(csv_path: str | None, db: str, window: int, plot_path: str | No
 @click.option("--root", required=True, type=click.Path(exists=True, file_okay=False),
               help="Folder the gold 'doc' paths are relative to.")
 @click.option("--verbose", "-v", is_flag=True, help="List misses, false alarms, wrong fields.")
-def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool) -> None:
+@click.option("--rules-only", is_flag=True, help="Score the rules without the learned layer.")
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
+              help="A sentence model built by `tocsin train` (default: the bundled one).")
+def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
+             model_path: str | None) -> None:
     """Score extraction against GOLD files (the spec's format and scoring)."""
     from .evaluate import ATTRIBUTES, evaluate, load_gold
 
     try:
         docs = [d for g in gold for d in load_gold(Path(g))]
-        report = evaluate(docs, Path(root), Settings())
+        settings = Settings(learned=not rules_only, model_path=model_path)
+        report = evaluate(docs, Path(root), settings)
     except TocsinError as exc:
         _fail(exc)
     t = Table(title=f"Evaluation on {', '.join(gold)}")
@@ -538,6 +543,31 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool) -> None:
         click.echo(f"stories ({st.mentions} matched mentions): B3 across documents "
                    f"P={ap:.3f} R={ar:.3f} F1={af:.3f}; within documents "
                    f"P={wp:.3f} R={wr:.3f} F1={wf:.3f}{novelty}")
+
+
+@cli.command(name="train")
+@click.option("--manifest", default="corpora/training.yaml", show_default=True,
+              type=click.Path(dir_okay=False),
+              help="YAML list of gold corpora (name, gold, root; paths relative to it).")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the model (default: the bundled model's path).")
+def train_cmd(manifest: str, out_path: str | None) -> None:
+    """Rebuild the learned sentence model from annotated corpora (deterministic)."""
+    from .learned import MODEL_PATH, save_model
+    from .train import load_manifest, train, write_card
+
+    try:
+        corpora = load_manifest(Path(manifest))
+        with err.status("embedding and fitting…") as status:
+            model = train(corpora, Settings(), progress=lambda d: status.update(d))
+        target = Path(out_path) if out_path else MODEL_PATH
+        save_model(model, target)
+        write_card(model, target.with_suffix(".md"))
+    except TocsinError as exc:
+        _fail(exc)
+    oof = model.card["out_of_fold"]
+    click.echo(f"model written to {target} ({len(model.classes) - 1} types; out-of-fold "
+               f"sentence F1 {oof['f1']:.3f}, threshold {model.threshold:.2f})")
 
 
 def main() -> None:

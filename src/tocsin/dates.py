@@ -107,6 +107,20 @@ ANAPHORIC: dict[str, list[tuple[str, int]]] = {
            (fold_pattern(r"на следующий день"), 1), (fold_pattern(r"накануне"), -1),
            (fold_pattern(r"через (\w+) дн\w*"), 1)],
 }
+# "three days after he sent troops in on February 24": a date inside a clause that starts
+# with one of these is the reference point of the event, not its day
+REFERENCE = {lang: re.compile(rf"\b(?:{p})\b") for lang, p in {
+    "fr": r"apres|apres que|avant|avant que|suite a",
+    "en": r"after|before|following",
+    "uk": fold_pattern(r"після|після того як|перед тим як|до того як"),
+    "ru": fold_pattern(r"после|после того как|спустя|перед тем как|до того как"),
+}.items()}
+# "three days after": how far the event lies from the reference date that follows
+DAYS_AFTER = {lang: re.compile(rf"\b(\w+) (?:{p})\b") for lang, p in {
+    "fr": r"jours? apres", "en": r"days? after",
+    "uk": fold_pattern(r"дн\w* після"), "ru": fold_pattern(r"дн\w* после"),
+}.items()}
+REFERENCE_REACH = 45   # characters from the cue to the date it introduces
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 YEAR_WORD = {"fr": "", "en": "", "uk": r"(?:\s+(?:року|р\.?))?", "ru": r"(?:\s+(?:года|г\.?))?"}
 
@@ -148,6 +162,7 @@ class DateMention:
     text: str
     date: EventDate
     deadline: bool = False
+    reference: bool = False   # the day of another event the sentence dates this one from
 
 
 @dataclass(frozen=True)
@@ -180,8 +195,40 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
         before = folded[max(0, m.start() - 14) : m.start()]
         is_deadline = bool(deadline_cue and deadline_cue.search(before + expr[:6]))
         out.append(DateMention(start + m.start(), start + m.end(),
-                               text[start + m.start() : start + m.end()], resolved, is_deadline))
+                               text[start + m.start() : start + m.end()], resolved, is_deadline,
+                               _is_reference(folded, m.start(), language)))
     return out
+
+
+def _is_reference(folded: str, pos: int, language: str) -> bool:
+    """Does the date at ``pos`` sit in an "after …"/"после …" clause (no comma between)?"""
+    window = folded[max(0, pos - REFERENCE_REACH) : pos]
+    window = re.split(r"[,;:]", window)[-1]
+    return bool(REFERENCE[language].search(window))
+
+
+def weekday_in(text: str, language: str) -> int | None:
+    """The weekday a (folded) text names, if any (0 = Monday)."""
+    return _lookup(WEEKDAYS.get(language, []), text)
+
+
+def relative_to(reference: DateMention, sentence: str, language: str) -> EventDate | None:
+    """The event's day told from a reference date: "three days after … on 24 February", or
+    "on Sunday, … after …" (the first such weekday after the reference day)."""
+    folded = fold(sentence)
+    m = DAYS_AFTER[language].search(folded)
+    if m:
+        word = m.group(1)
+        n = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 0)
+        if n:
+            return shift(reference.date, n)
+    day = reference.date.as_day()
+    weekday = weekday_in(folded, language)
+    if day is not None and weekday is not None:
+        ahead = (weekday - day.weekday()) % 7 or 7
+        d = day + timedelta(days=ahead)
+        return EventDate(d.year, d.month, d.day)
+    return None
 
 
 def find_anaphors(text: str, start: int, end: int, language: str) -> list[Anaphor]:

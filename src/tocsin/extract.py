@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .dates import DateMention, document_years, find_anaphors, find_dates, shift
+from .cues import Cues, find_cues
+from .dates import (
+    DateMention,
+    document_years,
+    find_anaphors,
+    find_dates,
+    relative_to,
+    shift,
+)
 from .gazetteer import Match, Ref
-from .knowledge import Actor, Knowledge, LanguageLexicon
-from .model import Article, Attribution, Entity, Event, EventDate, Sentence
+from .knowledge import Actor, Knowledge
+from .model import Article, Attribution, Entity, Event, EventDate, Sentence, SentenceFacts
 from .nlp import Resources
 from .textutil import fold
 
@@ -59,6 +67,10 @@ DATE_CARRY = 2          # paragraphs a narrative date carries over
 STORY_WINDOW = 2       # sentences a sourced continuation may lie after a signal
 NEGATION_WINDOW = 60   # characters between a negation and the trigger it negates
 
+# A judge reads what the rules saw in a sentence and says which events it carries, each with
+# its confidence (see :mod:`tocsin.learned`).
+Judge = Callable[[SentenceFacts], list[tuple[str, float]]]
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -87,37 +99,8 @@ class Context:
     signal_sides: set[str] = field(default_factory=set)   # countries that signalled so far
 
 
-@dataclass(frozen=True)
-class Cues:
-    folded: str
-    hits: dict[str, list[tuple[int, int]]]   # cue name -> spans relative to sentence start
-
-    def has(self, name: str) -> bool:
-        return bool(self.hits.get(name))
-
-    def first(self, name: str) -> tuple[int, int] | None:
-        spans = self.hits.get(name)
-        return spans[0] if spans else None
-
-
 def event_id(content_id: str, etype: str, span: tuple[int, int]) -> str:
     return hashlib.sha1(f"{content_id}:{etype}:{span[0]}:{span[1]}".encode()).hexdigest()[:16]
-
-
-def find_cues(folded: str, lex: LanguageLexicon) -> Cues:
-    hits: dict[str, list[tuple[int, int]]] = {}
-    for name, pat in lex.cues.items():
-        spans = [(m.start(), m.end()) for m in pat.finditer(folded)]
-        if spans:
-            hits[name] = spans
-    for name, pat in lex.triggers.items():
-        spans = [(m.start(), m.end()) for m in pat.finditer(folded)]
-        blocked = [(m.start(), m.end()) for b in lex.trigger_blockers.get(name, ())
-                   for m in b.finditer(folded)]
-        spans = [s for s in spans if not any(b[0] <= s[0] < b[1] for b in blocked)]
-        if spans:
-            hits["trigger:" + name] = spans
-    return Cues(folded, hits)
 
 
 def _contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
@@ -156,6 +139,13 @@ class ArticleExtractor:
         self._modifiers: list[tuple[int, int]] = []
         self._conditions: list[tuple[int, int]] = []
         self._weapon_before: Entity | None = None   # what a weapon anaphor points back to
+        self._prepared = False            # tokens and speaker of the sentence read already
+        self._tokens_found = False
+        self._speaker: Mention | None = None
+        self._speech_cue: str | None = None
+        self._inherited = False
+        self._all_assessors: list[Mention] = []
+        self._final_last: tuple[Event, int] | None = None   # the last event emitted
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
         # article mentions (a 2023 story about "the defence minister" means Shoigu).
@@ -246,12 +236,18 @@ class ArticleExtractor:
                 self.ctx.assessors.append(mn)
 
     # ---- main loop ------------------------------------------------------------------
-    def run(self, docs: dict[int, Any], sentences: list[Sentence]) -> list[Event]:
-        """``docs`` maps paragraph index -> parsed spaCy Doc (only candidate paragraphs)."""
-        gaz = self.res.gazetteer
-        sent_matches = [gaz.find(self.text, s.start, s.end,
-                                 self.article.paragraphs[s.paragraph].language)
-                        for s in sentences]
+    def run(self, docs: dict[int, Any], sentences: list[Sentence],
+            judge: Judge | None = None, sent_matches: list[list[Match]] | None = None,
+            sent_cues: list[Cues] | None = None) -> tuple[list[Event], list[SentenceFacts]]:
+        """``docs`` maps paragraph index -> parsed spaCy Doc (only candidate paragraphs).
+
+        Without a ``judge`` the rules decide. With one, the rules still read every sentence
+        (their context never depends on the judge, so that the facts the judge is trained on
+        are the facts it sees), and the judge says which events each sentence carries."""
+        if sent_matches is None:
+            sent_matches = [self.res.gazetteer.find(
+                self.text, s.start, s.end, self.article.paragraphs[s.paragraph].language)
+                for s in sentences]
         # First pass: every assessor named anywhere in the article (a report is often named
         # after the claims it makes).
         all_assessors: list[Mention] = []
@@ -261,36 +257,129 @@ class ArticleExtractor:
                 if mn and mn.source_kind in ("intelligence", "analyst") and mn.kind != "media":
                     all_assessors.append(mn)
         events: list[Event] = []
+        facts: list[SentenceFacts] = []
         for i, (sent, matches) in enumerate(zip(sentences, sent_matches, strict=True)):
             doc = docs.get(sent.paragraph)
             mentions = [mn for m in matches if (mn := self.mention_from_match(m))]
             self.lang = self.article.paragraphs[sent.paragraph].language or self.article.language
             self.lex = self.kb.lexicons[self.lang]
+            cues = sent_cues[i] if sent_cues is not None else \
+                find_cues(fold(self.text[sent.start : sent.end]), self.lex)
+            self._prepared = False
             ev = None
             if doc is not None:
-                ev = self.sentence_event(i, sent, doc, matches, mentions, all_assessors)
-                if ev is not None:
-                    events.append(ev)
-                    self.ctx.last_event = ev
-                    self.ctx.last_event_sentence = i
-                    self.ctx.events_so_far += 1
-                    if ev.type not in ("assessment", "reaction") and ev.actor is not None \
-                            and ev.actor.country:
-                        self.ctx.signal_sides.add(ev.actor.country)
+                ev = self.sentence_event(i, sent, doc, matches, mentions, all_assessors, cues)
+            fact = self.facts(i, sent, cues, ev, matches, mentions, doc, all_assessors)
+            facts.append(fact)
+            if judge is None:
+                chosen = [ev] if ev is not None else []
+            else:
+                chosen = self.judged(judge(fact), ev, i, sent, doc, cues, matches, mentions,
+                                     all_assessors)
+            events.extend(chosen)
+            if chosen:
+                self._final_last = (chosen[-1], i)
+            if ev is not None:
+                self.ctx.last_event = ev
+                self.ctx.last_event_sentence = i
+                self.ctx.events_so_far += 1
+                if ev.type not in ("assessment", "reaction") and ev.actor is not None \
+                        and ev.actor.country:
+                    self.ctx.signal_sides.add(ev.actor.country)
             self.remember(mentions)
             self.remember_date(sent, ev)
-        return events
+        return events, facts
+
+    def judged(self, decisions: list[tuple[str, float]], ev: Event | None, idx: int,
+               sent: Sentence, doc: Any, cues: Cues, matches: list[Match],
+               mentions: list[Mention], all_assessors: list[Mention]) -> list[Event]:
+        """The events the judge chose, with its confidence: the rules' event when the types
+        agree, else one assembled for the judge's type from what the rules read."""
+        out = []
+        for etype, confidence in decisions:
+            if ev is not None and ev.type == etype:
+                chosen: Event | None = ev
+            elif doc is not None:
+                chosen = self.event_as(etype, idx, sent, doc, cues, matches, mentions,
+                                       all_assessors)
+            else:
+                chosen = None
+            if chosen is not None:
+                out.append(replace(chosen, confidence=confidence))
+        return out
+
+    def facts(self, idx: int, sent: Sentence, cues: Cues, ev: Event | None,
+              matches: list[Match], mentions: list[Mention], doc: Any,
+              all_assessors: list[Mention]) -> SentenceFacts:
+        civil = cues.hits.get("civil_nuclear", [])
+        explicit = any(not _inside(h, civil) for h in cues.hits.get("nuclear", []))
+        weapons = self.weapons_in(matches)
+        capable = any(w.nuclear_capable for _, w in weapons)
+        speaker = None
+        if doc is not None and self.prepare(idx, sent, doc, cues, matches, mentions,
+                                            all_assessors):
+            speaker = self._speaker
+        last = self.ctx.last_event
+        signaller = speaker is not None and last is not None and last.actor is not None and \
+            last.type not in ("assessment", "reaction") and \
+            speaker.entity.country is not None and speaker.entity.country == last.actor.country
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", cues.folded)]
+        parties = {mn.entity.id or mn.entity.name for mn in mentions if mn.kind != "adjective"}
+        return SentenceFacts(
+            index=idx, start=sent.start, end=sent.end, language=self.lang,
+            cues=frozenset(cues.hits), rule_type=ev.type if ev is not None else None,
+            explicit=explicit, capable=capable, conventional=bool(weapons) and not capable,
+            inherited=self._inherited if ev is not None else False,
+            speaker_kind=speaker.source_kind if speaker is not None else None,
+            speaker_is_signaller=signaller, parties=len(parties),
+            since_rule_event=min(10, idx - self.ctx.last_event_sentence),
+            last_rule_type=last.type if last is not None else None,
+            historical=self.historical or bool(years and max(years) < HISTORY_BEFORE),
+            quoted=bool(QUOTE_RE.search(self.text[sent.start : sent.end])))
 
     # ---- one sentence ---------------------------------------------------------------
+    def prepare(self, idx: int, sent: Sentence, doc: Any, cues: Cues, matches: list[Match],
+                mentions: list[Mention], all_assessors: list[Mention]) -> bool:
+        """Read the sentence's tokens and speaker once (False when it has no tokens)."""
+        if self._prepared:
+            return self._tokens_found
+        self._prepared = True
+        off = self._para_offset(doc)
+        tokens = [t for t in doc if sent.start <= t.idx + off < sent.end]
+        self._tokens_found = bool(tokens)
+        if not tokens:
+            return False
+        self._speech_verb = None
+        speech = cues.hits.get("speech", []) + cues.hits.get("belief", [])
+        self._speech_tokens = {t.i for t in tokens if t.pos_ in ("VERB", "AUX") and any(
+            a <= t.idx + off - sent.start < b for a, b in speech)}
+        self._speaker, self._speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions,
+                                                            all_assessors)
+        self._mentions = mentions
+        self._matches = matches
+        self._tokens = tokens
+        self._offset = off
+        self._sentence_index = idx
+        self._sentence_start = sent.start
+        self._modifiers = self.modifier_spans(tokens, sent, off)
+        self._conditions = cues.hits.get("conditional", [])
+        self._all_assessors = all_assessors
+        return True
+
+    def doer_at(self, span: tuple[int, int] | None, sent: Sentence) -> Mention | None:
+        return self.doer_of(span, sent, self._tokens, self._offset, self._mentions,
+                            self._all_assessors)
+
     def sentence_event(self, idx: int, sent: Sentence, doc: Any, matches: list[Match],
-                       mentions: list[Mention], all_assessors: list[Mention]) -> Event | None:
+                       mentions: list[Mention], all_assessors: list[Mention],
+                       cues: Cues) -> Event | None:
         s0, s1 = sent.start, sent.end
         stext = self.text[s0:s1]
-        cues = find_cues(fold(stext), self.lex)
         civil = cues.hits.get("civil_nuclear", [])
         nuclear_words = [h for h in cues.hits.get("nuclear", []) if not _inside(h, civil)]
         last = self.ctx.last_event
         self._weapon_before = None
+        self._inherited = False
         if not nuclear_words and last is not None and last.weapon is not None and \
                 idx - self.ctx.last_event_sentence <= ANAPHOR_WINDOW:
             # "il n'hésiterait pas à employer ces armes": the weapons named just before
@@ -306,31 +395,18 @@ class ArticleExtractor:
             return None   # "in 1962, Moscow ..." is history, not a signal
         inherited = not nuclear_words and not capable and \
             self.inherits_context(idx, cues, mentions)
+        self._inherited = inherited
         if not nuclear_words and not capable and not inherited:
             return None
         if weapons and not capable and not nuclear_words:
             return None  # a conventional system only: not a nuclear signal
-        off = self._para_offset(doc)
-        tokens = [t for t in doc if s0 <= t.idx + off < s1]
-        if not tokens:
+        if not self.prepare(idx, sent, doc, cues, matches, mentions, all_assessors):
             return None
-        self._speech_verb = None
-        speech = cues.hits.get("speech", []) + cues.hits.get("belief", [])
-        self._speech_tokens = {t.i for t in tokens if t.pos_ in ("VERB", "AUX") and any(
-            a <= t.idx + off - sent.start < b for a, b in speech)}
-        speaker, speech_cue = self.find_speaker(doc, tokens, cues, sent, mentions, all_assessors)
+        speaker, speech_cue = self._speaker, self._speech_cue
 
         def doer_of(span: tuple[int, int] | None) -> Mention | None:
-            return self.doer_of(span, sent, tokens, off, mentions, all_assessors)
+            return self.doer_at(span, sent)
 
-        self._mentions = mentions
-        self._matches = matches
-        self._tokens = tokens
-        self._offset = off
-        self._sentence_index = idx
-        self._sentence_start = sent.start
-        self._modifiers = self.modifier_spans(tokens, sent, off)
-        self._conditions = cues.hits.get("conditional", [])
         etype, trigger = self.choose_type(cues, nuclear_words, capable, speaker, inherited,
                                           doer_of)
         if etype is None:
@@ -345,6 +421,26 @@ class ArticleExtractor:
         modality = self.modality(cues, self._modifiers, trigger)
         return self.build_event(etype, trigger, sent, stext, cues, matches, mentions, actor,
                                 speaker, speech_cue, modality, bool(nuclear_words), inherited)
+
+    def event_as(self, etype: str, idx: int, sent: Sentence, doc: Any, cues: Cues,
+                 matches: list[Match], mentions: list[Mention],
+                 all_assessors: list[Mention]) -> Event | None:
+        """An event of a type the rules did not choose (the judge's), its fields read by the
+        same means. A sentence that names no one continues the signal told just before: its
+        actor is that signal's (\"the crews practised receiving special munitions\")."""
+        if not self.prepare(idx, sent, doc, cues, matches, mentions, all_assessors):
+            return None
+        stext = self.text[sent.start : sent.end]
+        speaker, speech_cue = self._speaker, self._speech_cue
+        spans = cues.hits.get("trigger:" + etype, [])
+        trigger = max(spans, key=lambda sp: sp[1] - sp[0]) if spans else None
+        actor = self.choose_actor(etype, speaker, self.doer_at(trigger, sent), sent, mentions,
+                                  all_assessors)
+        civil = cues.hits.get("civil_nuclear", [])
+        explicit = any(not _inside(h, civil) for h in cues.hits.get("nuclear", []))
+        modality = self.modality(cues, self._modifiers, trigger)
+        return self.build_event(etype, trigger, sent, stext, cues, matches, mentions, actor,
+                                speaker, speech_cue, modality, explicit, not explicit)
 
     def _para_offset(self, doc: Any) -> int:
         return int(doc.user_data.get("offset", 0))
@@ -1066,6 +1162,9 @@ class ArticleExtractor:
                     actor: Mention | None, speaker: Mention | None, speech_cue: str | None,
                     modality: str, explicit: bool, inherited: bool) -> Event:
         weapon = self.pick_weapon(matches, explicit)
+        if actor is None or (actor.kind == "anonymous" and actor.entity.country is None):
+            # no one named, or "a spokesman" of no known side: not a name to print
+            actor = self.fallback_actor(etype, sent, weapon)
         location = self.pick_location(matches, actor, sent)
         target = self.pick_target(etype, mentions, actor, location)
         last = self.ctx.last_event
@@ -1097,6 +1196,25 @@ class ArticleExtractor:
             confidence=max(0.05, min(0.95, confidence)), language=self.lang,
             trigger=trig_text,
         )
+
+    def fallback_actor(self, etype: str, sent: Sentence, weapon: Entity | None
+                       ) -> Mention | None:
+        """Who acts when the sentence names no one: the actor of the event told just before
+        when it plays the same part (a signal's details continue the signal; a judgment goes
+        on judging), else the state that fields the system named ("a Sarmat was launched")."""
+        judging = ("assessment", "reaction")
+        previous = self._final_last
+        if previous is not None and previous[0].actor is not None and \
+                self._sentence_index - previous[1] <= STORY_WINDOW and \
+                (previous[0].type in judging) == (etype in judging):
+            return Mention(sent.start, sent.start, previous[0].actor, "previous")
+        if etype not in judging and weapon is not None and weapon.id is not None:
+            system = self.kb.weapon_by_id.get(weapon.id)
+            if system is not None and system.country and not system.generic:
+                name = self.kb.country_name(system.country) or system.country
+                return Mention(sent.start, sent.start,
+                               Entity(name, system.country, system.country), "country")
+        return None
 
     def pick_weapon(self, matches: list[Match], explicit: bool) -> Entity | None:
         found = self.weapons_in(matches)
@@ -1167,9 +1285,19 @@ class ArticleExtractor:
         found = self.sentence_dates(sent, future)
         if not future:   # what already happened cannot be dated after its own report
             found = [d for d in found if not self.upcoming(d.date)]
-        if found:
+        own = [d for d in found if not d.reference and not self.in_modifier_clause(d.start)]
+        if own:
+            # the most precise date, then the nearest: "on Tuesday" beats "in 2010"
             anchor = sent.start + (trigger[0] if trigger else 0)
-            return min(found, key=lambda d: abs(d.start - anchor)).date
+            rank = {"day": 0, "month": 1, "year": 2, "none": 3}
+            return min(own, key=lambda d: (rank[d.date.precision],
+                                           abs(d.start - anchor))).date
+        refs = [d for d in found if d.reference]
+        if refs:
+            # "on Sunday …, three days after he sent troops in on February 24"
+            return relative_to(refs[0], self.text[sent.start : sent.end], self.lang)
+        if found:
+            return None   # only background dates ("the treaty, signed in 2010, …")
         last = self.ctx.last_date
         if last is None:
             return None
@@ -1180,6 +1308,21 @@ class ArticleExtractor:
             return None   # "a month after Putin suspended …": not the story's day
         # the story's date holds for the next paragraph too ("He added that ...")
         return last[0] if sent.paragraph - last[1] <= DATE_CARRY else None
+
+    def in_modifier_clause(self, pos: int) -> bool:
+        """Is the token at ``pos`` inside a clause that describes a noun ("the treaty, signed
+        in 2010, …", "the Iskander, which Belarus received in 2022")? Its date is background."""
+        tokens, off = self._tokens, self._offset
+        tok = next((t for t in tokens if t.idx + off <= pos < t.idx + off + len(t) + 1), None)
+        if tok is None or not tok.doc.has_annotation("DEP"):
+            return False
+        for _ in range(5):
+            if tok.dep_ in ("acl", "relcl", "acl:relcl", "appos"):
+                return True
+            if tok.head is tok or tok.dep_ in ("ROOT", "ccomp", "parataxis"):
+                return False
+            tok = tok.head
+        return False
 
     def recalls(self, sent: Sentence) -> bool:
         recall = self.lex.cue("recall")
@@ -1239,5 +1382,7 @@ def _longest_triggers(found: dict[str, list[tuple[int, int]]]) -> dict[str, list
 
 
 def extract_events(article: Article, docs: dict[int, Any], sentences: list[Sentence],
-                   res: Resources) -> list[Event]:
-    return ArticleExtractor(article, res).run(docs, sentences)
+                   res: Resources, judge: Judge | None = None,
+                   matches: list[list[Match]] | None = None, cues: list[Cues] | None = None
+                   ) -> tuple[list[Event], list[SentenceFacts]]:
+    return ArticleExtractor(article, res).run(docs, sentences, judge, matches, cues)

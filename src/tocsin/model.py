@@ -196,6 +196,30 @@ class Event:
 
 
 @dataclass(frozen=True)
+class SentenceFacts:
+    """What the rules saw in one sentence: the learned layer's view of the rules (its cues
+    become features), recorded whether or not the rules made an event of it."""
+
+    index: int                 # sentence number in the article
+    start: int
+    end: int
+    language: str
+    cues: frozenset[str]       # lexicon cues and "trigger:<type>" names that fire
+    rule_type: str | None      # the event type the rules chose, if any
+    explicit: bool             # a nuclear word outside civil-nuclear phrases
+    capable: bool              # a nuclear-capable system is named
+    conventional: bool         # systems are named, none nuclear-capable
+    inherited: bool            # the rules read it as continuing the signal before
+    speaker_kind: str | None   # official, intelligence, analyst, media, anonymous
+    speaker_is_signaller: bool # the speaker is the side of the signal just told
+    parties: int               # distinct states or bodies named
+    since_rule_event: int      # sentences since the rules' last event (capped)
+    last_rule_type: str | None
+    historical: bool           # a history piece, or a sentence dated before 2000
+    quoted: bool
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A document (or record) that was not processed, and why. A value, not an exception."""
 

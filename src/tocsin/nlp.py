@@ -8,9 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .embed import Encoder
 from .errors import ConfigError
 from .gazetteer import Gazetteer, build_gazetteer
 from .knowledge import KB_DIR, Knowledge, load_knowledge
+from .learned import MODEL_PATH, SentenceModel, load_model
 from .settings import Settings
 
 
@@ -23,6 +25,23 @@ class Resources:
     gazetteer: Gazetteer
     _pipelines: dict[str, Any] = field(default_factory=dict)
     _splitters: dict[str, Any] = field(default_factory=dict)
+    _learned: dict[str, Any] = field(default_factory=dict)
+
+    def sentence_model(self) -> SentenceModel | None:
+        """The learned layer's model (None when the settings turn it off)."""
+        if not self.settings.learned:
+            return None
+        if "model" not in self._learned:
+            path = Path(self.settings.model_path) if self.settings.model_path else MODEL_PATH
+            self._learned["model"] = load_model(path)
+        model: SentenceModel = self._learned["model"]
+        return model
+
+    def encoder(self) -> Encoder:
+        if "encoder" not in self._learned:
+            self._learned["encoder"] = Encoder(self.settings.embed_threads)
+        encoder: Encoder = self._learned["encoder"]
+        return encoder
 
     def pipeline(self, language: str) -> Any:
         if language not in self._pipelines:

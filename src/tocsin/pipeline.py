@@ -7,14 +7,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .budget import OverBudget, check, time_limit
+from .candidates import is_hot, paragraph_is_candidate
 from .clean import clean
+from .cues import Cues, find_cues
 from .errors import StoreError, describe_unexpected
-from .extract import extract_events
+from .extract import Judge, extract_events
+from .gazetteer import Match
 from .ingest import read_documents
-from .model import Article, DocumentResult, Note, RawDocument, Sentence, Skipped
+from .learned import article_vectors
+from .model import (
+    Article,
+    DocumentResult,
+    Event,
+    Note,
+    RawDocument,
+    Sentence,
+    SentenceFacts,
+    Skipped,
+)
 from .nlp import Resources, get_resources
 from .settings import Settings
 from .textutil import fold
@@ -23,25 +37,12 @@ if TYPE_CHECKING:
     from .store import Store
 
 log = logging.getLogger(__name__)
-FOLLOW = 2   # paragraphs after a nuclear one that are parsed too
-
-
-def is_candidate(folded: str, res: Resources, language: str) -> bool:
-    """Cheap pre-filter: only paragraphs that mention nuclear weapons terms or a
-    nuclear-capable system go through the (costly) parser."""
-    lex = res.kb.lexicons.get(language)
-    nuclear = lex.cue("nuclear") if lex else None
-    if nuclear is not None and nuclear.search(folded):
-        return True
-    return any(m.first("weapon") for m in res.gazetteer.find(folded))
-
 
 def parse_article(article: Article, res: Resources, deadline: float | None = None
                   ) -> tuple[dict[int, Any], list[Sentence]]:
     """Parse candidate paragraphs (and the one after each, for reactions that refer back)
     with the pipeline of each paragraph's own language; split every body paragraph of a
-    supported language into sentences. Offsets stay absolute. Past ``deadline`` (a
-    ``time.monotonic()`` value), :class:`OverBudget` is raised between paragraphs."""
+    supported language into sentences. Offsets stay absolute."""
     docs, sentences, _ = parse_article_capped(article, res, deadline)
     return docs, sentences
 
@@ -49,24 +50,19 @@ def parse_article(article: Article, res: Resources, deadline: float | None = Non
 def parse_article_capped(article: Article, res: Resources, deadline: float | None = None
                          ) -> tuple[dict[int, Any], list[Sentence], int]:
     """:func:`parse_article`, and how many characters of wanted paragraphs were left
-    unparsed because the document's parsed text reached ``settings.max_parsed_chars``."""
+    unparsed because the document's parsed text reached ``settings.max_parsed_chars``.
+    Past ``deadline`` (a ``time.monotonic()`` value) :class:`OverBudget` is raised."""
     langs = [lang for lang in res.settings.languages if lang in res.kb.lexicons]
     body = [(i, p) for i, p in enumerate(article.paragraphs)
             if not p.boilerplate and (p.language or article.language) in langs]
     texts = [article.text[p.start : p.end] for _, p in body]
     lang_of = [p.language or article.language for _, p in body]
     folded = [fold(t) for t in texts]
-    flags = [is_candidate(f, res, lang) for f, lang in zip(folded, lang_of, strict=True)]
-    # Paragraphs near a nuclear one may react to it or continue it without repeating the
-    # word: parse the two after each, and any with a reaction cue in a nuclear article.
-    wanted = [f or any(flags[max(0, k - FOLLOW) : k]) for k, f in enumerate(flags)]
-    if any(flags):
-        for k, f in enumerate(folded):
-            lex = res.kb.lexicons[lang_of[k]]
-            for cue in ("reaction", "weapon_anaphor"):
-                pat = lex.cue(cue)
-                if pat is not None and pat.search(f):
-                    wanted[k] = True
+    # An article that names nuclear weapons anywhere is parsed whole: details of a signal
+    # and reactions to it often sit paragraphs away from the nuclear word.
+    relevant = any(paragraph_is_candidate(f, res, lang)
+                   for f, lang in zip(folded, lang_of, strict=True))
+    wanted = [relevant] * len(body)
     unparsed = _cap_parsed(wanted, texts, res.settings.max_parsed_chars)
     docs: dict[int, Any] = {}
     for lang in dict.fromkeys(lang_of):
@@ -94,7 +90,7 @@ def parse_article_capped(article: Article, res: Resources, deadline: float | Non
 
 def _cap_parsed(wanted: list[bool], texts: list[str], cap: int) -> int:
     """Unset ``wanted`` past ``cap`` characters of parsed text (parsing and extraction cost
-    about 30 µs a character: this bounds a document's time); return the characters left."""
+    tens of µs a character: this bounds a document's time); return the characters left."""
     total = unparsed = 0
     for k, text in enumerate(texts):
         if not wanted[k]:
@@ -105,6 +101,75 @@ def _cap_parsed(wanted: list[bool], texts: list[str], cap: int) -> int:
         else:
             total += len(text)
     return unparsed
+
+
+def sentence_language(article: Article, sentence: Sentence) -> str:
+    return article.paragraphs[sentence.paragraph].language or article.language
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An article as the rules read it, before any judge: what training learns from."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    texts: tuple[str, ...]
+    hot: tuple[bool, ...]
+    typed: tuple[bool, ...]
+    facts: tuple[SentenceFacts, ...]
+    rule_events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article parsed, with each sentence's gazetteer matches and lexicon cues."""
+
+    docs: dict[int, Any]
+    sentences: list[Sentence]
+    matches: list[list[Match]]
+    cues: list[Cues]
+    texts: list[str]
+    hot: list[bool]
+    typed: list[bool]
+    unparsed: int = 0   # characters past the parse cap (see parse_article_capped)
+
+
+def prepare(article: Article, res: Resources, deadline: float | None = None) -> Prepared:
+    docs, sentences, unparsed = parse_article_capped(article, res, deadline)
+    texts = [article.text[s.start : s.end] for s in sentences]
+    langs = [sentence_language(article, s) for s in sentences]
+    matches = [res.gazetteer.find(article.text, s.start, s.end, lang)
+               for s, lang in zip(sentences, langs, strict=True)]
+    cues = [find_cues(fold(t), res.kb.lexicons[lang]) for t, lang in zip(texts, langs, strict=True)]
+    # (a sentence left unparsed by the cap is not hot: no embedding is computed for it)
+    hot = [s.paragraph in docs and is_hot(c, m, res)
+           for s, c, m in zip(sentences, cues, matches, strict=True)]
+    return Prepared(docs, sentences, matches, cues, texts, hot, [c.typed for c in cues],
+                    unparsed)
+
+
+def read_article(article: Article, settings: Settings) -> Reading:
+    res = get_resources(settings)
+    p = prepare(article, res)
+    events, facts = extract_events(article, p.docs, p.sentences, res, None, p.matches, p.cues)
+    return Reading(article, tuple(p.sentences), tuple(p.texts), tuple(p.hot), tuple(p.typed),
+                   tuple(facts), tuple(events))
+
+
+def make_judge(p: Prepared, res: Resources) -> Judge | None:
+    """The learned layer's judge for one article (None: the rules decide alone)."""
+    model = res.sentence_model()
+    if model is None:
+        return None
+    vectors = article_vectors(p.texts, p.hot, p.typed, res.encoder())
+
+    def judge(facts: SentenceFacts) -> list[tuple[str, float]]:
+        if vectors is None or facts.index not in vectors.candidates:
+            return []
+        x = vectors.features(facts, model.cue_names)
+        return model.decide(model.probabilities(x[None, :])[0])
+
+    return judge
 
 
 def process_article(article: Article, settings: Settings,
@@ -119,17 +184,18 @@ def process_article(article: Article, settings: Settings,
                             article.content_id), notes=article.notes)
     deadline = (started or time.monotonic()) + settings.max_seconds
     try:
-        docs, sentences, unparsed = parse_article_capped(article, res, deadline)
-        events = extract_events(article, docs, sentences, res)
+        p = prepare(article, res, deadline)
+        events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
+                                   p.matches, p.cues)
         check(deadline)
-        notes = article.notes + ((Note("extract", f"warning: {unparsed} characters of signal "
-                                       f"paragraphs past the first {settings.max_parsed_chars}"
-                                       " not parsed; split the document to extract them"),)
-                                 if unparsed else ())
     except OverBudget:
         return _over_budget(article.doc, article.content_id, article.notes, settings)
+    notes = article.notes + ((Note("extract", f"warning: {p.unparsed} characters of signal "
+                                   f"paragraphs past the first {settings.max_parsed_chars} "
+                                   "not parsed; split the document to extract them"),)
+                             if p.unparsed else ())
     events = [e for e in events if e.confidence >= settings.min_confidence]
-    return DocumentResult(article.doc, article.content_id, article, tuple(sentences),
+    return DocumentResult(article.doc, article.content_id, article, tuple(p.sentences),
                           tuple(events), notes=notes)
 
 

@@ -29,6 +29,9 @@ class Settings:
     fuzzy_threshold: int = 88            # rapidfuzz score for gazetteer fuzzy matches
     batch_size: int = 32
     kb_dir: str | None = None            # a custom knowledge-base folder (default: bundled)
+    learned: bool = True                 # the learned sentence layer decides (False: rules only)
+    model_path: str | None = None        # a model built by `tocsin train` (default: bundled)
+    embed_threads: int = 1               # threads of the sentence encoder (per process)
 
     def model_for(self, language: str) -> str | None:
         return dict(self.spacy_models).get(language)

@@ -1,0 +1,57 @@
+"""Which parts of an article are worth the costly stages.
+
+*Hot* sentences name nuclear weapons (a nuclear word outside civil-nuclear phrases, a
+nuclear-capable system, a nuclear treaty). An article without a nuclear term or a weapon
+system is not parsed or embedded at all; in one with some, every body paragraph is parsed (a
+signal's details and the reactions to it often sit paragraphs away from the word "nuclear")
+and the sentences near a hot one, or with a word of some event type, are the learned layer's
+candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .cues import Cues
+from .gazetteer import Match
+
+if TYPE_CHECKING:   # nlp loads the learned layer, which asks this module for candidates
+    from .nlp import Resources
+
+
+def names_capable_system(matches: Sequence[Match], res: Resources) -> bool:
+    for m in matches:
+        ref = m.first("weapon")
+        weapon = res.kb.weapon_by_id.get(ref.id) if ref is not None else None
+        if weapon is not None and weapon.nuclear_capable:
+            return True
+    return False
+
+
+def is_hot(cues: Cues, matches: Sequence[Match], res: Resources) -> bool:
+    return bool(cues.nuclear) or names_capable_system(matches, res)
+
+
+def candidates(hot: Sequence[bool], typed: Sequence[bool], window: int) -> dict[int, int]:
+    """Sentence index -> distance to the nearest hot sentence, for the sentences within
+    ``window`` of one, and for any sentence with an event-type word in an article with a hot
+    sentence (a treaty dispute told over many sentences names the treaty once)."""
+    spots = [i for i, h in enumerate(hot) if h]
+    if not spots:
+        return {}
+    out: dict[int, int] = {}
+    for i in range(len(hot)):
+        d = min(abs(i - j) for j in spots)
+        if d <= window or typed[i]:
+            out[i] = min(d, window + 1)
+    return out
+
+
+def paragraph_is_candidate(folded: str, res: Resources, language: str) -> bool:
+    """Cheap pre-filter on a paragraph: a nuclear term or any weapon system named."""
+    lex = res.kb.lexicons.get(language)
+    nuclear = lex.cue("nuclear") if lex else None
+    if nuclear is not None and nuclear.search(folded):
+        return True
+    return any(m.first("weapon") for m in res.gazetteer.find(folded))

