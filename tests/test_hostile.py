@@ -43,6 +43,8 @@ from .conftest import EXAMPLES
 S = Settings()
 NUCLEAR = ("Russia will station tactical nuclear weapons in Belarus, President Vladimir Putin "
            "said on Saturday, and the Kremlin warned that NATO would face a nuclear response.")
+# (with the learned layer, an article of one sentence gives no event: tests use two)
+ARTICLE = NUCLEAR + "\n" + NUCLEAR.replace("Saturday", "Sunday") + "\n"
 
 
 def items(*paths: Path | str, settings: Settings = S) -> list[RawDocument | Skipped]:
@@ -363,10 +365,11 @@ def test_rich_markup_in_sentences_and_file_names_prints_as_text(tmp_path: Path) 
     assert out.exit_code == 0, out.output
     assert "report[red].txt" in out.output and "[bold]Kyiv[/bold]" in out.output
     doc = tmp_path / "x[bold].txt"
-    doc.write_text(sentence.replace("Russia", "Vladimir Putin said Russia"), encoding="utf-8")
+    marked = NUCLEAR.replace("Russia will", "Russia [/] [bold]will[/bold]")
+    doc.write_text(marked + "\n" + NUCLEAR + "\n", encoding="utf-8")
     out = CliRunner().invoke(cli, ["extract", str(doc), "--format", "table"])
     assert out.exit_code == 0, out.output
-    assert "x[bold].txt" in out.output and "strike [/] on [bold]" in out.output
+    assert "x[bold].txt" in out.output and "Russia [/] [bold]will[/bold]" in out.output
 
 
 # -- languages -------------------------------------------------------------------------------
@@ -401,8 +404,8 @@ def test_an_unexpected_exception_in_one_document_is_a_skip_and_the_batch_goes_on
         return real(article, *args)
 
     monkeypatch.setattr(pipeline, "extract_events", buggy)
-    (tmp_path / "a.txt").write_text(NUCLEAR + " BOOM", encoding="utf-8")
-    (tmp_path / "b.txt").write_text(NUCLEAR, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTICLE + " BOOM", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
     first, second = extract_paths([str(tmp_path)], S)
     assert first.skipped is not None and first.skipped.stage == "error"
     assert first.skipped.reason.startswith("unexpected KeyError: 'boom'")
@@ -429,7 +432,7 @@ def test_run_killed_by_sigkill_is_marked_interrupted_at_the_next_start(tmp_path:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "a.txt").write_text(NUCLEAR, encoding="utf-8")
+    (tmp_path / "c" / "a.txt").write_text(ARTICLE, encoding="utf-8")
     out = CliRunner().invoke(cli, ["run", str(tmp_path / "c"), "--db", str(db)])
     assert out.exit_code == 0, out.output
     with sqlite3.connect(db) as con:
@@ -491,7 +494,7 @@ def test_a_worker_process_that_dies_costs_one_document_not_the_batch(
 
     monkeypatch.setattr(cli_module, "process_item", _die_on_marker)
     for i in range(5):
-        (tmp_path / f"{i}.txt").write_text(NUCLEAR + (" DIE" if i == 1 else f" {i}."),
+        (tmp_path / f"{i}.txt").write_text(ARTICLE + (" DIE" if i == 1 else f" {i}."),
                                            encoding="utf-8")
     out = list(cli_module._results((str(tmp_path),), S, workers=2))
     results = [r for _, r in out]
