@@ -33,8 +33,9 @@ def patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
                 yield f"{mod.__name__}.{name}", value
     for lang, pat in dates._COMPILED.items():
         yield f"dates.expressions.{lang}", pat
-    for lang, pat in dates.FORWARD.items():
-        yield f"dates.forward.{lang}", pat
+    for table in ("FORWARD", "REFERENCE", "DAYS_AFTER"):
+        for lang, pat in getattr(dates, table, {}).items():
+            yield f"dates.{table.lower()}.{lang}", pat
     for lang, pairs in dates._ANAPHORIC.items():
         for i, (pat, _) in enumerate(pairs):
             yield f"dates.anaphoric.{lang}.{i}", pat
