@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from tests.fuzz_targets import TARGETS, Target  # noqa: E402
 
 # Share of the budget per target: the extraction target is slow per example and deepest.
-WEIGHT = {"decode": 1, "ingest": 2, "clean": 2, "dates": 1, "extract": 4, "csv": 0.2}
+WEIGHT = {"decode": 1, "ingest": 2, "clean": 2, "dates": 1, "extract": 4, "pipeline": 3,
+          "csv": 0.2}
 ROUND = 200   # examples per round
 
 

@@ -246,6 +246,40 @@ def check_extract(raw: RawDocument) -> None:
         _storable(e.sentence)
 
 
+@st.composite
+def pipeline_inputs(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A file of mutated real paragraphs, as text, HTML or a JSONL record, in some
+    encoding, sometimes damaged: the whole way from bytes to events."""
+    raw = draw(articles())
+    suffix = draw(st.sampled_from([".txt", ".html", ".jsonl"]))
+    text = raw.content
+    if suffix == ".html":
+        text = "<html><body>" + "".join(f"<p>{p}</p>" for p in text.split("\n")) + \
+            "</body></html>"
+    elif suffix == ".jsonl":
+        text = json.dumps({"text": text, "published": str(draw(published))}) + "\n"
+    data = text.encode(draw(encodings), errors="replace")
+    if draw(st.booleans()):
+        pos = draw(st.integers(0, len(data)))
+        data = data[:pos] + bytes([draw(st.integers(0, 255))]) + data[pos:]
+    return suffix, data
+
+
+def check_pipeline(case: tuple[str, bytes]) -> None:
+    suffix, data = case
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / f"doc{suffix}"
+        p.write_bytes(data)
+        for item in read_documents([str(p)], SETTINGS):
+            _check_item(item)
+            result = process_item(item, SETTINGS)
+            if result.skipped is not None:
+                assert result.skipped.stage != "error", result.skipped.reason
+            for e in result.events:
+                assert result.article is not None
+                assert result.article.text[e.span[0] : e.span[1]] == e.sentence
+
+
 def check_csv_cell(value: str) -> None:
     cell = csv_cell(value)
     assert not cell.startswith(FORMULA_STARTS)
@@ -266,5 +300,6 @@ TARGETS = (
     Target("clean", raw_documents, check_clean, 60),
     Target("dates", dates_inputs, check_dates, 200),
     Target("extract", articles(), check_extract, 15),
+    Target("pipeline", pipeline_inputs(), check_pipeline, 8),
     Target("csv", st.text(max_size=30), check_csv_cell, 200),
 )

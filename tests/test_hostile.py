@@ -104,6 +104,11 @@ def test_lone_surrogate_in_json_is_replaced_with_a_warning_and_stored(tmp_path: 
     assert any("surrogate" in r for r in stored)
 
 
+def test_content_id_of_text_with_a_lone_surrogate_does_not_raise() -> None:
+    # found by the fuzz targets: a RawDocument built through the API with "\ud800"
+    assert content_id("text", "a\ud800b") != content_id("text", "a\ufffdb")
+
+
 def test_json_line_separators_inside_strings_do_not_split_records(tmp_path: Path) -> None:
     # found by the ingest fuzz target: str.splitlines() split a record at a raw U+2028
     p = tmp_path / "feed.jsonl"
