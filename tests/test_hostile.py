@@ -327,6 +327,18 @@ def test_time_budget_turns_a_slow_document_into_a_skip() -> None:
     assert "time budget" in result.skipped.reason and result.events == ()
 
 
+def test_a_catastrophic_regex_is_stopped_by_the_time_budget() -> None:
+    # extract.QUOTE_RE backtracks cubically on a quote followed by a run of spaces (see
+    # tests/test_regex_audit.py): this article takes ~35 s; the budget stops it mid-regex.
+    bad = NUCLEAR.replace("said", "said «" + "\u00a0" * 1500 + "x")
+    text = bad + "\n" + NUCLEAR + "\n"
+    t0 = time.perf_counter()
+    result = process_item(RawDocument("q.txt", content_id("text", text), text),
+                          S.with_(max_seconds=2.0))
+    assert time.perf_counter() - t0 < 6
+    assert result.skipped is not None and "time budget of 2 s" in result.skipped.reason
+
+
 # -- output ----------------------------------------------------------------------------------
 
 
