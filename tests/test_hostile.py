@@ -521,3 +521,13 @@ def test_a_worker_process_that_dies_costs_one_document_not_the_batch(
     assert "worker process died" in dead.skipped.reason
     assert all(r is not None and r.skipped is None and r.events
                for i, r in enumerate(results) if i != 1)
+
+
+def test_a_configuration_error_stops_the_run_instead_of_skipping_every_document(
+        tmp_path: Path) -> None:
+    from tocsin.errors import KnowledgeBaseError
+
+    (tmp_path / "kb").mkdir()   # a knowledge base without its files
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError):
+        list(extract_paths([str(tmp_path / "a.txt")], S.with_(kb_dir=str(tmp_path / "kb"))))

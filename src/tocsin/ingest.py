@@ -22,7 +22,7 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
-from .errors import InputError, describe_unexpected
+from .errors import InputError, TocsinError, describe_unexpected
 from .model import DocKind, Note, RawDocument, Skipped
 from .settings import Settings
 
@@ -306,6 +306,8 @@ def read_documents(paths: Iterable[str], settings: Settings) -> Iterator[Item]:
         given, path = item
         try:
             yield from read_file(given, path, settings)
+        except TocsinError:
+            raise   # not about this file
         except Exception as exc:  # noqa: BLE001 - the file boundary: record, go on
             log.exception("reading %s failed", given)
             yield Skipped("error", describe_unexpected(exc), given)

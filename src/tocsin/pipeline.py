@@ -14,7 +14,7 @@ from .budget import OverBudget, check, time_limit
 from .candidates import is_hot, paragraph_is_candidate
 from .clean import clean
 from .cues import Cues, find_cues
-from .errors import StoreError, describe_unexpected
+from .errors import TocsinError, describe_unexpected
 from .extract import Judge, extract_events
 from .gazetteer import Match
 from .ingest import read_documents
@@ -224,11 +224,14 @@ def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
 
 def process_item(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
     """The document boundary: an unexpected exception in one document becomes a recorded
-    skip (its traceback goes to the log) and the batch goes on."""
+    skip (its traceback goes to the log) and the batch goes on. A TocsinError (bad settings,
+    a missing model, a broken knowledge base) is not about this document: it propagates."""
     if isinstance(item, Skipped):
         return DocumentResult(item.doc, item.content_id or "", None, skipped=item)
     try:
         return process_document(item, settings)
+    except TocsinError:
+        raise   # a configuration or knowledge-base problem: every document would fail
     except Exception as exc:  # noqa: BLE001 - the document boundary: record, go on
         log.exception("processing %s failed", item.doc)
         return DocumentResult(item.doc, item.content_id, None, notes=item.notes,
@@ -248,8 +251,8 @@ def save_result(store: Store, result: DocumentResult, run_id: int) -> bool:
     written."""
     try:
         return store.save(result, run_id)
-    except StoreError:
-        raise
+    except TocsinError:
+        raise   # the database itself is unusable (locked, full, read-only): stop the run
     except Exception as exc:  # noqa: BLE001 - the storage boundary of one document
         log.exception("storing %s failed", result.doc)
         refused = Skipped("store", describe_unexpected(exc), result.doc)
