@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +22,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import tocsin.extract as extract_module
+from tocsin.budget import OverBudget, time_limit
 from tocsin.cli import cli
 from tocsin.dates import find_dates, resolve, shift
 from tocsin.ingest import content_id, decode_bytes, iter_inputs, read_documents
@@ -39,6 +42,7 @@ from tocsin.settings import Settings
 from tocsin.store import open_store
 
 from .conftest import EXAMPLES
+from .test_regex_audit import KNOWN_CATASTROPHIC
 
 S = Settings()
 NUCLEAR = ("Russia will station tactical nuclear weapons in Belarus, President Vladimir Putin "
@@ -327,6 +331,8 @@ def test_time_budget_turns_a_slow_document_into_a_skip() -> None:
     assert "time budget" in result.skipped.reason and result.events == ()
 
 
+@pytest.mark.skipif(extract_module.QUOTE_RE.pattern != KNOWN_CATASTROPHIC.get(
+    "tocsin.extract.QUOTE_RE"), reason="extract.QUOTE_RE has been made linear")
 def test_a_catastrophic_regex_is_stopped_by_the_time_budget() -> None:
     # extract.QUOTE_RE backtracks cubically on a quote followed by a run of spaces (see
     # tests/test_regex_audit.py): this article takes ~35 s; the budget stops it mid-regex.
@@ -337,6 +343,23 @@ def test_a_catastrophic_regex_is_stopped_by_the_time_budget() -> None:
                           S.with_(max_seconds=2.0))
     assert time.perf_counter() - t0 < 6
     assert result.skipped is not None and "time budget of 2 s" in result.skipped.reason
+
+
+def test_the_time_budget_interrupts_a_regex_midway() -> None:
+    catastrophic = re.compile(r"(a+)+$")
+    t0 = time.perf_counter()
+    with pytest.raises(OverBudget), time_limit(0.5):
+        catastrophic.match("a" * 40 + "b")   # 2**40 steps
+    assert time.perf_counter() - t0 < 2
+
+
+def test_the_time_budget_stops_a_long_document_near_the_budget() -> None:
+    text = (NUCLEAR + " ") * (160_000 // (len(NUCLEAR) + 1))   # ~8 s of work
+    t0 = time.perf_counter()
+    result = process_item(RawDocument("long.txt", content_id("text", text), text),
+                          S.with_(max_seconds=1.0))
+    assert time.perf_counter() - t0 < 3
+    assert result.skipped is not None and "time budget of 1 s" in result.skipped.reason
 
 
 # -- output ----------------------------------------------------------------------------------
