@@ -121,7 +121,10 @@ class Mention:
         if own is not None:
             return own
         if self.published is not None and not self.recalled:
-            return self.published - timedelta(days=RECENT_DAYS), self.published
+            # (a publication date near date.min has no "days before" to subtract)
+            recent = timedelta(days=RECENT_DAYS)
+            start = self.published - recent if self.published > date.min + recent else date.min
+            return start, self.published
         return None
 
 
