@@ -4,15 +4,32 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 DB     ?= demo.db
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install lock audit demo test lint eval bench fuzz clean
+
+SECONDS ?= 300
+OSV     ?= osv-pypi.zip
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies come from requirements.lock (exact versions, sha256 hashes: a changed or
+# substituted file is refused); then Tocsin itself, without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,pg]'
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
+
+# Re-pin after changing dependencies in pyproject.toml (uv in a throwaway tool venv).
+lock:
+	$(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install -q uv
+	.venv-tools/bin/uv pip compile pyproject.toml --extra dev --extra pg --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header \
+		-o requirements.lock
+
+# Offline audit of the pins against a copy of OSV's PyPI database (see SECURITY.md).
+audit: install
+	$(BIN)/python scripts/audit_offline.py --osv $(OSV)
 
 demo: install
 	rm -f $(DB) $(DB)-wal $(DB)-shm
@@ -40,6 +57,11 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/paragraph.py
+
+# Long fuzzing (the short pass runs in `make test`): make fuzz SECONDS=1800
+fuzz: install
+	$(BIN)/python scripts/fuzz.py --seconds $(SECONDS) --log fuzz-failures.jsonl
 
 clean:
-	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)*
+	rm -rf $(VENV) .venv-tools *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DB)*

@@ -48,10 +48,16 @@ def candidates(hot: Sequence[bool], typed: Sequence[bool], window: int) -> dict[
     return out
 
 
-def paragraph_is_candidate(folded: str, res: Resources, language: str) -> bool:
-    """Cheap pre-filter on a paragraph: a nuclear term or any weapon system named."""
+def paragraph_is_hot(folded: str, res: Resources, language: str) -> bool:
+    """Cheap gate on a (folded) paragraph: a nuclear word outside civil-nuclear phrases, or a
+    nuclear-capable system. Nothing can come of an article without one (the rules need it and
+    the judge's candidates are near one), so it is neither parsed nor embedded."""
     lex = res.kb.lexicons.get(language)
     nuclear = lex.cue("nuclear") if lex else None
     if nuclear is not None and nuclear.search(folded):
-        return True
-    return any(m.first("weapon") for m in res.gazetteer.find(folded))
+        civil = lex.cue("civil_nuclear") if lex else None
+        spans = [(m.start(), m.end()) for m in civil.finditer(folded)] if civil else []
+        if any(not any(a <= m.start() and m.end() <= b for a, b in spans)
+               for m in nuclear.finditer(folded)):
+            return True
+    return names_capable_system(res.gazetteer.find(folded, language=language), res)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .knowledge import boilerplate_cues
 from .langid import detect
-from .model import Article, DocKind, Paragraph, RawDocument, Skipped
+from .model import Article, DocKind, Note, Paragraph, RawDocument, Skipped
 from .settings import Settings
 from .textutil import fold
 
@@ -161,17 +161,72 @@ def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
     if len(body_text.strip()) < settings.min_chars:
         return Skipped("clean", "empty: no article text after removing boilerplate",
                        raw.doc, raw.content_id)
-    language = detect(body_text)
+    language = detect(body_text, others=True)
     if language is None:
         return Skipped("language", "language not identified", raw.doc, raw.content_id)
     first = next((i for i, r in enumerate(reasons) if r is None), None)
     if kind == "html" and first is not None and _is_headline(lines[first].text, title):
         reasons[first] = "title"   # the page headline (or standfirst) atop the main text
+    # Boilerplate is judged on whole lines; long ones are then cut into pieces whose
+    # parsing and extraction cost is bounded (their cost grows with the square of length).
+    pieces, n_split = cap_lengths(text, lines, reasons, settings.max_paragraph_chars)
     paragraphs = tuple(
         Paragraph(ln.start, ln.end, paragraph_language(ln.text, language),
                   boilerplate=r is not None, reason=r)
-        for ln, r in zip(lines, reasons, strict=True)
+        for ln, r in pieces
     )
+    notes = raw.notes
+    if n_split:
+        notes += (Note("clean", f"warning: {n_split} paragraph(s) longer than "
+                       f"{settings.max_paragraph_chars} characters split into pieces"),)
     return Article(doc=raw.doc, content_id=raw.content_id, text=text, language=language,
                    paragraphs=paragraphs, title=title, url=raw.url,
-                   published=published or settings.published, source=raw.source, kind=kind)
+                   published=published or settings.published, source=raw.source, kind=kind,
+                   notes=notes)
+
+
+# Where a long paragraph is best cut: after a sentence end, else at a space.
+_SENTENCE_END = re.compile(r"[.!?…;»”\"]\s+")
+
+
+def cap_lengths(text: str, lines: list[_Line], reasons: list[str | None], cap: int
+                ) -> tuple[list[tuple[_Line, str | None]], int]:
+    """Lines longer than ``cap`` cut into pieces of at most ``cap`` characters (offsets
+    still index ``text``); also how many lines were cut."""
+    out: list[tuple[_Line, str | None]] = []
+    n_split = 0
+    for ln, reason in zip(lines, reasons, strict=True):
+        if ln.end - ln.start <= cap:
+            out.append((ln, reason))
+            continue
+        n_split += 1
+        out.extend((piece, reason) for piece in split_long(text, ln.start, ln.end, cap))
+    return out, n_split
+
+
+def split_long(text: str, start: int, end: int, cap: int) -> list[_Line]:
+    """text[start:end] in pieces of at most ``cap`` characters, cut after the last sentence
+    end in each window (else the last space, else anywhere); linear in the length."""
+    pieces: list[_Line] = []
+    while end - start > cap:
+        window = text[start : start + cap]
+        cut = _last_sentence_end(window)
+        if cut < cap // 2:
+            space = window.rfind(" ", cap // 2)
+            cut = space + 1 if space > 0 else cap
+        piece_end = start + len(window[:cut].rstrip())
+        if piece_end > start:
+            pieces.append(_Line(start, piece_end, text[start:piece_end]))
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append(_Line(start, end, text[start:end]))
+    return pieces
+
+
+def _last_sentence_end(window: str) -> int:
+    last = 0
+    for m in _SENTENCE_END.finditer(window, len(window) // 2):
+        last = m.end()
+    return last

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,16 +18,20 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .errors import TocsinError
 from .ingest import iter_paths, read_documents
 from .model import EVENT_TYPES, DocumentResult, Event, RawDocument, Skipped
-from .pipeline import process_item
+from .output import event_csv_rows
+from .pipeline import process_item, save_result
 from .settings import Settings
 
-err = Console(stderr=True)
+# Markup off: sentences, file names and skip reasons come from documents and must print as
+# they are ("[/]" in a headline is text, not a rich tag).
+err = Console(stderr=True, markup=False)
 # Pipes and CI logs get a readable width rather than rich's 80-column default.
-out = Console(width=None if sys.stdout.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 160, markup=False)
 
 
 def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Settings:
@@ -59,7 +64,8 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
             else:
                 yield item, process_item(item, settings)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = _Pool(workers)
+    try:
         batch: list[RawDocument | Skipped] = []
         for item in items:
             batch.append(item)
@@ -67,17 +73,57 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
                 yield from _run_batch(pool, batch, settings, skip)
                 batch = []
         yield from _run_batch(pool, batch, settings, skip)
+    finally:
+        pool.close()
 
 
-def _run_batch(pool: ProcessPoolExecutor, batch: list[RawDocument | Skipped],
-               settings: Settings, skip: set[str] | None
+class _Pool:
+    """A process pool that is replaced when one of its workers dies (killed, out of
+    memory): the batch goes on."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(max_workers=workers)
+
+    def renew(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = ProcessPoolExecutor(max_workers=self.workers)
+
+    def close(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
+
+
+def _run_batch(pool: _Pool, batch: list[RawDocument | Skipped], settings: Settings,
+               skip: set[str] | None
                ) -> Iterator[tuple[RawDocument | Skipped, DocumentResult | None]]:
     futures = []
     for item in batch:
         known = skip is not None and isinstance(item, RawDocument) and item.content_id in skip
-        futures.append(None if known else pool.submit(process_item, item, settings))
+        futures.append(None if known else pool.executor.submit(process_item, item, settings))
+    broken = False
     for item, fut in zip(batch, futures, strict=True):
-        yield item, (fut.result() if fut is not None else None)
+        if fut is None:
+            yield item, None
+            continue
+        try:
+            yield item, fut.result()
+        except BrokenProcessPool:
+            # which document killed the worker is unknown: each unfinished one is retried
+            # alone, and only one that kills its own worker again is skipped
+            broken = True
+            yield item, _process_alone(item, settings)
+    if broken:
+        pool.renew()
+
+
+def _process_alone(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
+    with ProcessPoolExecutor(max_workers=1) as single:
+        try:
+            return single.submit(process_item, item, settings).result()
+        except BrokenProcessPool:
+            return DocumentResult(item.doc, item.content_id or "", None, skipped=Skipped(
+                "error", "the worker process died on this document (killed, or out of "
+                "memory?); the batch went on", item.doc, item.content_id))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,28 +183,43 @@ def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int |
                     else:
                         counts["documents"] += 1
                         counts["events"] += len(result.events)
-                    if store.save(result, run_id):
+                    if save_result(store, result, run_id):
                         counts["new"] += 1
                     del item
-            # derived tables (duplicates, stories, flags) from everything stored
-            from .derive import refresh
-            from .knowledge import load_knowledge
-
-            refresh(store, load_knowledge())
             status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
         except TocsinError as exc:
             _fail(exc)
         finally:
-            store.finish_run(run_id, status, dict(counts))
+            # derived tables (duplicates, stories, flags) from everything stored, also after
+            # a failure: what was saved is consistent and its stories must be too
+            refreshed = _refresh_derived(store)
+            store.finish_run(run_id, status if refreshed else "failed", dict(counts))
         _print_summary(store, counts, db)
+
+
+def _refresh_derived(store: Any) -> bool:
+    from .derive import refresh
+    from .knowledge import load_knowledge
+
+    try:
+        refresh(store, load_knowledge())
+    except Exception as exc:  # noqa: BLE001 - reported; the run's status says it failed
+        click.echo(f"error: stories not rebuilt: {type(exc).__name__}: {exc}", err=True)
+        return False
+    return True
 
 
 def _print_summary(store: Any, counts: Counter[str], db: str) -> None:
     s = store.summary()
-    out.print(f"[bold]This run[/bold]: {counts['documents']} documents processed, "
-              f"{counts['skipped']} skipped, {counts['already stored']} already stored, "
-              f"{counts['events']} events.  Database {db}: {s.n_documents} documents, "
-              f"{s.n_events} events, {s.n_runs} runs.")
+    out.print(Text.assemble(
+        ("This run", "bold"),
+        f": {counts['documents']} documents processed, "
+        f"{counts['skipped']} skipped, {counts['already stored']} already stored, "
+        f"{counts['events']} events.  Database {db}: {s.n_documents} documents, "
+        f"{s.n_events} events, {s.n_runs} runs."))
     t = Table(title="Events by type")
     t.add_column("type")
     t.add_column("events", justify="right")
@@ -173,7 +234,7 @@ def _print_summary(store: Any, counts: Counter[str], db: str) -> None:
             t.add_row(name, country or "", str(n))
         out.print(t)
     if s.skips_by_reason:
-        t = Table(title="Skipped documents")
+        t = Table(title="Skipped documents and warnings")
         for c in ("stage", "reason", "count"):
             t.add_column(c)
         for stage, reason, n in s.skips_by_reason:
@@ -194,6 +255,8 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
     try:
         for _, result in _results(paths, settings, workers):
             assert result is not None
+            for note in result.notes:
+                click.echo(f"warning {result.doc}: {note.stage}: {note.reason}", err=True)
             if result.skipped:
                 s = result.skipped
                 click.echo(f"skipped {s.doc}: {s.stage}: {s.reason}", err=True)
@@ -265,18 +328,7 @@ def events(db: str, etype: str | None, actor: str | None, country: str | None,
         for e in found:
             sys.stdout.write(json.dumps(e.to_json(), ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        w = csv.writer(sys.stdout)
-        cols = ["event_id", "doc", "type", "date", "actor", "actor_country", "target", "weapon",
-                "location", "modality", "attribution", "confidence", "language", "sentence"]
-        w.writerow(cols)
-        for e in found:
-            j = e.to_json()
-            w.writerow([e.event_id, e.doc, e.type, e.date.isoformat() if e.date else "",
-                        e.actor.name if e.actor else "", e.actor.country if e.actor else "",
-                        e.target.name if e.target else "", e.weapon.name if e.weapon else "",
-                        e.location.name if e.location else "", e.modality,
-                        (j["attribution"] or {}).get("name", ""), j["confidence"], e.language,
-                        e.sentence])
+        csv.writer(sys.stdout).writerows(event_csv_rows(found))
     else:
         out.print(_event_table(found))
         out.print(f"{len(found)} events")
@@ -517,7 +569,9 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
               help="YAML list of gold corpora (name, gold, root; paths relative to it).")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
               help="Where to write the model (default: the bundled model's path).")
-def train_cmd(manifest: str, out_path: str | None) -> None:
+@click.option("--threads", type=int, default=1, show_default=True,
+              help="Threads of the sentence encoder (the result does not depend on it).")
+def train_cmd(manifest: str, out_path: str | None, threads: int) -> None:
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""
     from .learned import MODEL_PATH, save_model
     from .train import load_manifest, train, write_card
@@ -525,7 +579,8 @@ def train_cmd(manifest: str, out_path: str | None) -> None:
     try:
         corpora = load_manifest(Path(manifest))
         with err.status("embedding and fitting…") as status:
-            model = train(corpora, Settings(), progress=lambda d: status.update(d))
+            model = train(corpora, Settings(embed_threads=threads),
+                          progress=lambda d: status.update(d))
         target = Path(out_path) if out_path else MODEL_PATH
         save_model(model, target)
         write_card(model, target.with_suffix(".md"))

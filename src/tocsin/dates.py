@@ -251,8 +251,19 @@ def shift(base: EventDate, days: int) -> EventDate:
     if base.month is None or base.day is None:
         return base
     year = base.year or 2000   # a leap year stand-in when the year is unknown
-    moved = date(year, base.month, base.day) + timedelta(days=days)
+    try:
+        moved = date(year, base.month, base.day) + timedelta(days=days)
+    except (ValueError, OverflowError):   # an invalid day, or beyond year 1 or 9999
+        return base
     return EventDate(moved.year if base.year else None, moved.month, moved.day)
+
+
+def _days_before(day: date, days: int) -> date | None:
+    """``day`` minus ``days``, or None when that falls before year 1 (or after 9999)."""
+    try:
+        return day - timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _period(published: date | None, unit: str, back: int) -> EventDate | None:
@@ -260,14 +271,17 @@ def _period(published: date | None, unit: str, back: int) -> EventDate | None:
     if published is None:
         return None
     if unit == "year":
-        return EventDate(published.year - back, None, None)
+        return EventDate(published.year - back, None, None) if published.year > back else None
     if unit == "week":   # known to the month when the whole (Monday-)week lies in one month
-        monday = published - timedelta(days=published.weekday() + 7 * back)
-        last = published if back == 0 else monday + timedelta(days=6)
-        if (monday.year, monday.month) != (last.year, last.month):
+        monday = _days_before(published, published.weekday() + 7 * back)
+        last = published if back == 0 or monday is None else _days_before(monday, -6)
+        if monday is None or last is None or (monday.year, monday.month) != (last.year,
+                                                                             last.month):
             return None
         return EventDate(monday.year, monday.month, None)
     months = published.year * 12 + published.month - 1 - back
+    if months < 12:   # before year 1
+        return None
     return EventDate(months // 12, months % 12 + 1, None)
 
 
@@ -297,8 +311,8 @@ def resolve(expr: str, language: str, published: date | None,
     if expr in DEICTIC[language]:
         if published is None:
             return None
-        d = published - timedelta(days=DEICTIC[language][expr])
-        return EventDate(d.year, d.month, d.day)
+        d = _days_before(published, DEICTIC[language][expr])
+        return EventDate(d.year, d.month, d.day) if d else None
     if expr in PERIOD_DEICTIC[language]:
         return _period(published, *PERIOD_DEICTIC[language][expr])
     weekday = _lookup(WEEKDAYS[language], expr)
@@ -308,8 +322,8 @@ def resolve(expr: str, language: str, published: date | None,
         if published is None:
             return None
         back = (published.weekday() - weekday) % 7   # the last such day, today included
-        d = published - timedelta(days=back)
-        return EventDate(d.year, d.month, d.day)
+        d = _days_before(published, back)
+        return EventDate(d.year, d.month, d.day) if d else None
     numeric = re.fullmatch(rf"(\d{{1,2}})[./](\d{{1,2}})[./]({YEAR})", expr) or \
         re.fullmatch(rf"({YEAR})-(\d{{2}})-(\d{{2}})", expr)
     if numeric:
@@ -327,7 +341,7 @@ def resolve(expr: str, language: str, published: date | None,
         year = published.year
         if (month, day or 1) > (published.month, published.day) and day is not None \
                 and not future:
-            year -= 1   # "le 4 avril" in a March article happened last year (unless planned)
+            year = year - 1 or None   # "le 4 avril" in a March article: last year's
     elif year is None:
         year = inferred_year
     if day is not None:

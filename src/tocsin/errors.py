@@ -22,3 +22,12 @@ class KnowledgeBaseError(TocsinError):
 
 class StoreError(TocsinError):
     """The database cannot be opened or migrated."""
+
+
+def describe_unexpected(exc: BaseException, limit: int = 200) -> str:
+    """The reason recorded for an unexpected exception in one document: its type and a
+    one-line, bounded message (the traceback goes to the log)."""
+    message = " ".join(str(exc).split())
+    if len(message) > limit:
+        message = message[: limit - 1] + "…"
+    return f"unexpected {type(exc).__name__}: {message} (a bug: please report it with the log)"

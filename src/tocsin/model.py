@@ -50,6 +50,16 @@ class RawDocument:
     title: str | None = None
     published: date | None = None
     source: str | None = None
+    notes: tuple[Note, ...] = ()   # what reading changed (bytes replaced...), kept on record
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something changed or cut while a document was read or cleaned; the document itself
+    was kept. Stored beside the skips so that nothing is lost in silence."""
+
+    stage: str     # ingest | clean | extract
+    reason: str    # starts with "warning: "
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class Article:
     published: date | None = None
     source: str | None = None
     kind: DocKind = "text"
+    notes: tuple[Note, ...] = ()
 
     @property
     def body(self) -> tuple[Paragraph, ...]:
@@ -212,7 +223,7 @@ class SentenceFacts:
 class Skipped:
     """A document (or record) that was not processed, and why. A value, not an exception."""
 
-    stage: str     # ingest | clean | language | extract
+    stage: str     # ingest | clean | language | extract | error (an unexpected exception)
     reason: str
     doc: str
     content_id: str | None = None
@@ -228,4 +239,5 @@ class DocumentResult:
     sentences: tuple[Sentence, ...] = ()
     events: tuple[Event, ...] = ()
     skipped: Skipped | None = None
+    notes: tuple[Note, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)

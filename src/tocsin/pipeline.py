@@ -4,13 +4,17 @@ in a loop, a process pool or a Spark executor with identical results."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .candidates import is_hot, paragraph_is_candidate
+from .budget import OverBudget, check, time_limit
+from .candidates import is_hot, paragraph_is_hot
 from .clean import clean
 from .cues import Cues, find_cues
+from .errors import TocsinError, describe_unexpected
 from .extract import Judge, extract_events
 from .gazetteer import Match
 from .ingest import read_documents
@@ -19,6 +23,7 @@ from .model import (
     Article,
     DocumentResult,
     Event,
+    Note,
     RawDocument,
     Sentence,
     SentenceFacts,
@@ -28,11 +33,25 @@ from .nlp import Resources, get_resources
 from .settings import Settings
 from .textutil import fold
 
+if TYPE_CHECKING:
+    from .store import Store
 
-def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], list[Sentence]]:
+log = logging.getLogger(__name__)
+
+def parse_article(article: Article, res: Resources, deadline: float | None = None
+                  ) -> tuple[dict[int, Any], list[Sentence]]:
     """Parse candidate paragraphs (and the one after each, for reactions that refer back)
     with the pipeline of each paragraph's own language; split every body paragraph of a
     supported language into sentences. Offsets stay absolute."""
+    docs, sentences, _ = parse_article_capped(article, res, deadline)
+    return docs, sentences
+
+
+def parse_article_capped(article: Article, res: Resources, deadline: float | None = None
+                         ) -> tuple[dict[int, Any], list[Sentence], int]:
+    """:func:`parse_article`, and how many characters of wanted paragraphs were left
+    unparsed because the document's parsed text reached ``settings.max_parsed_chars``.
+    Past ``deadline`` (a ``time.monotonic()`` value) :class:`OverBudget` is raised."""
     langs = [lang for lang in res.settings.languages if lang in res.kb.lexicons]
     body = [(i, p) for i, p in enumerate(article.paragraphs)
             if not p.boilerplate and (p.language or article.language) in langs]
@@ -41,9 +60,10 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
     folded = [fold(t) for t in texts]
     # An article that names nuclear weapons anywhere is parsed whole: details of a signal
     # and reactions to it often sit paragraphs away from the nuclear word.
-    relevant = any(paragraph_is_candidate(f, res, lang)
+    relevant = any(paragraph_is_hot(f, res, lang)
                    for f, lang in zip(folded, lang_of, strict=True))
     wanted = [relevant] * len(body)
+    unparsed = _cap_parsed(wanted, texts, res.settings.max_parsed_chars)
     docs: dict[int, Any] = {}
     for lang in dict.fromkeys(lang_of):
         todo = [k for k in range(len(body)) if wanted[k] and lang_of[k] == lang]
@@ -54,8 +74,10 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
         for k, doc in zip(todo, parsed, strict=True):
             doc.user_data["offset"] = body[k][1].start
             docs[body[k][0]] = doc
+            check(deadline)
     sentences: list[Sentence] = []
     for k, (pi, p) in enumerate(body):
+        check(deadline)
         doc = docs[pi] if wanted[k] else res.splitter(lang_of[k])(texts[k])
         for s in doc.sents:
             text = s.text
@@ -63,7 +85,22 @@ def parse_article(article: Article, res: Resources) -> tuple[dict[int, Any], lis
                 continue
             start = p.start + s.start_char
             sentences.append(Sentence(start, start + len(text), pi))
-    return docs, sentences
+    return docs, sentences, unparsed
+
+
+def _cap_parsed(wanted: list[bool], texts: list[str], cap: int) -> int:
+    """Unset ``wanted`` past ``cap`` characters of parsed text (parsing and extraction cost
+    tens of µs a character: this bounds a document's time); return the characters left."""
+    total = unparsed = 0
+    for k, text in enumerate(texts):
+        if not wanted[k]:
+            continue
+        if total + len(text) > cap:
+            wanted[k] = False
+            unparsed += len(text)
+        else:
+            total += len(text)
+    return unparsed
 
 
 def sentence_language(article: Article, sentence: Sentence) -> str:
@@ -94,22 +131,32 @@ class Prepared:
     texts: list[str]
     hot: list[bool]
     typed: list[bool]
+    unparsed: int = 0   # characters past the parse cap (see parse_article_capped)
 
 
-def prepare(article: Article, res: Resources) -> Prepared:
-    docs, sentences = parse_article(article, res)
+def prepare(article: Article, res: Resources, deadline: float | None = None) -> Prepared:
+    """Parse the article and read every sentence's matches and cues. An article with no
+    nuclear term or weapon system is only split into sentences: nothing more can come of it."""
+    docs, sentences, unparsed = parse_article_capped(article, res, deadline)
     texts = [article.text[s.start : s.end] for s in sentences]
+    if not docs:
+        return Prepared(docs, sentences, [], [], texts, [], [], unparsed)
     langs = [sentence_language(article, s) for s in sentences]
     matches = [res.gazetteer.find(article.text, s.start, s.end, lang)
                for s, lang in zip(sentences, langs, strict=True)]
     cues = [find_cues(fold(t), res.kb.lexicons[lang]) for t, lang in zip(texts, langs, strict=True)]
-    hot = [bool(docs) and is_hot(c, m, res) for c, m in zip(cues, matches, strict=True)]
-    return Prepared(docs, sentences, matches, cues, texts, hot, [c.typed for c in cues])
+    # (a sentence left unparsed by the cap is not hot: no embedding is computed for it)
+    hot = [s.paragraph in docs and is_hot(c, m, res)
+           for s, c, m in zip(sentences, cues, matches, strict=True)]
+    return Prepared(docs, sentences, matches, cues, texts, hot, [c.typed for c in cues],
+                    unparsed)
 
 
 def read_article(article: Article, settings: Settings) -> Reading:
     res = get_resources(settings)
     p = prepare(article, res)
+    if not p.docs:
+        return Reading(article, tuple(p.sentences), tuple(p.texts), (), (), (), ())
     events, facts = extract_events(article, p.docs, p.sentences, res, None, p.matches, p.cues)
     return Reading(article, tuple(p.sentences), tuple(p.texts), tuple(p.hot), tuple(p.typed),
                    tuple(facts), tuple(events))
@@ -131,37 +178,95 @@ def make_judge(p: Prepared, res: Resources) -> Judge | None:
     return judge
 
 
-def process_article(article: Article, settings: Settings) -> DocumentResult:
+def process_article(article: Article, settings: Settings,
+                    started: float | None = None) -> DocumentResult:
+    """Parse and extract; over the time budget (counted from ``started``), a skip."""
     res = get_resources(settings)
     if article.language not in settings.languages or article.language not in res.kb.lexicons:
         return DocumentResult(
             article.doc, article.content_id, None,
             skipped=Skipped("language", f"unsupported language '{article.language}' "
                             f"(supported: {', '.join(settings.languages)})", article.doc,
-                            article.content_id))
-    p = prepare(article, res)
-    events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
-                               p.matches, p.cues)
+                            article.content_id), notes=article.notes)
+    deadline = (started or time.monotonic()) + settings.max_seconds
+    embedded_before = res.encoder().calls if settings.learned else 0
+    events: list[Event] = []
+    try:
+        p = prepare(article, res, deadline)
+        if p.docs:
+            events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
+                                       p.matches, p.cues)
+        check(deadline)
+    except OverBudget:
+        return _over_budget(article.doc, article.content_id, article.notes, settings)
+    notes = article.notes + ((Note("extract", f"warning: {p.unparsed} characters of signal "
+                                   f"paragraphs past the first {settings.max_parsed_chars} "
+                                   "not parsed; split the document to extract them"),)
+                             if p.unparsed else ())
     events = [e for e in events if e.confidence >= settings.min_confidence]
+    # what the costly stages saw of this document (benchmarks report the shares)
+    cost = {"sentences": len(p.sentences), "parsed": len(p.sentences) if p.docs else 0,
+            "embedded": (res.encoder().calls - embedded_before) if settings.learned else 0}
     return DocumentResult(article.doc, article.content_id, article, tuple(p.sentences),
-                          tuple(events))
+                          tuple(events), notes=notes, extra={"cost": cost})
+
+
+def _over_budget(doc: str, cid: str, notes: tuple[Note, ...], settings: Settings
+                 ) -> DocumentResult:
+    return DocumentResult(
+        doc, cid, None, notes=notes,
+        skipped=Skipped("extract", f"over the time budget of {settings.max_seconds:g} s per "
+                        "document; split the document or raise the budget", doc, cid))
 
 
 def process_document(raw: RawDocument, settings: Settings) -> DocumentResult:
-    """The unit of work: clean, identify the language, parse, extract."""
-    cleaned = clean(raw, settings)
-    if isinstance(cleaned, Skipped):
-        return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned)
-    return process_article(cleaned, settings)
+    """The unit of work: clean, identify the language, parse, extract; within the time
+    budget (see :mod:`tocsin.budget`), else a skip."""
+    started = time.monotonic()
+    try:
+        with time_limit(settings.max_seconds):
+            cleaned = clean(raw, settings)
+            if isinstance(cleaned, Skipped):
+                return DocumentResult(raw.doc, raw.content_id, None, skipped=cleaned,
+                                      notes=raw.notes)
+            return process_article(cleaned, settings, started)
+    except OverBudget:
+        return _over_budget(raw.doc, raw.content_id, raw.notes, settings)
 
 
 def process_item(item: RawDocument | Skipped, settings: Settings) -> DocumentResult:
+    """The document boundary: an unexpected exception in one document becomes a recorded
+    skip (its traceback goes to the log) and the batch goes on. A TocsinError (bad settings,
+    a missing model, a broken knowledge base) is not about this document: it propagates."""
     if isinstance(item, Skipped):
         return DocumentResult(item.doc, item.content_id or "", None, skipped=item)
-    return process_document(item, settings)
+    try:
+        return process_document(item, settings)
+    except TocsinError:
+        raise   # a configuration or knowledge-base problem: every document would fail
+    except Exception as exc:  # noqa: BLE001 - the document boundary: record, go on
+        log.exception("processing %s failed", item.doc)
+        return DocumentResult(item.doc, item.content_id, None, notes=item.notes,
+                              skipped=Skipped("error", describe_unexpected(exc), item.doc,
+                                              item.content_id))
 
 
 def extract_paths(paths: Iterable[str], settings: Settings) -> Iterator[DocumentResult]:
     """Ingest and process everything under ``paths``, in order."""
     for item in read_documents(paths, settings):
         yield process_item(item, settings)
+
+
+def save_result(store: Store, result: DocumentResult, run_id: int) -> bool:
+    """Store one result; a result the database refuses (not a lock or a full disk, which
+    stop the run) is stored as a skip saying why instead. True when something new was
+    written."""
+    try:
+        return store.save(result, run_id)
+    except TocsinError:
+        raise   # the database itself is unusable (locked, full, read-only): stop the run
+    except Exception as exc:  # noqa: BLE001 - the storage boundary of one document
+        log.exception("storing %s failed", result.doc)
+        refused = Skipped("store", describe_unexpected(exc), result.doc)
+        return store.save(DocumentResult(result.doc, result.content_id, None, skipped=refused),
+                          run_id)

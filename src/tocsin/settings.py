@@ -21,6 +21,9 @@ class Settings:
     max_bytes: int = 20_000_000          # a larger file is skipped ("too large"), not read
     min_chars: int = 40                  # less text than this after cleaning: skipped as empty
     max_chars: int = 2_000_000           # cleaned text larger than this: skipped (not an article)
+    max_paragraph_chars: int = 4_000     # longer paragraphs are cut (extraction cost is quadratic)
+    max_parsed_chars: int = 250_000      # signal text parsed per document (~8 s); the rest: a note
+    max_seconds: float = 120.0           # per-document time budget: over it, a skip
     published: date | None = None        # --published: fallback publication date for all inputs
     min_confidence: float = 0.0
     fuzzy_threshold: int = 88            # rapidfuzz score for gazetteer fuzzy matches

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -55,7 +56,7 @@ __all__ = [
     "open_store",
 ]
 
-RUN_STATUSES: tuple[str, ...] = ("running", "done", "failed")
+RUN_STATUSES: tuple[str, ...] = ("running", "done", "failed", "interrupted")
 SUPPORTED_DIALECTS: tuple[str, ...] = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -77,7 +78,10 @@ runs = sa.Table(
     sa.Column("settings", sa.Text(), nullable=False),
     sa.Column("inputs", sa.Text(), nullable=False),
     sa.Column("counts", sa.Text(), nullable=True),
-    sa.CheckConstraint("status IN ('running', 'done', 'failed')", name="ck_runs_status"),
+    sa.Column("host", sa.Text(), nullable=True),    # where the run's process ran (0004)
+    sa.Column("pid", sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('running', 'done', 'failed', 'interrupted')",
+                       name="ck_runs_status"),
 )
 
 documents = sa.Table(
@@ -459,7 +463,9 @@ class Store:
     # -- runs -------------------------------------------------------------------------------
 
     def begin_run(self, settings: Settings, inputs: Sequence[str]) -> int:
-        """Record the start of a run; return its id (to pass to :meth:`save`)."""
+        """Record the start of a run; return its id (to pass to :meth:`save`). Runs of this
+        host still marked 'running' whose process is gone are marked 'interrupted' first."""
+        self.mark_interrupted_runs()
         with self._write() as conn:
             result = conn.execute(
                 runs.insert().values(
@@ -467,11 +473,27 @@ class Store:
                     status="running",
                     settings=_dumps(asdict(settings)),
                     inputs=_dumps([os.fspath(i) for i in inputs]),
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
                 )
             )
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def mark_interrupted_runs(self) -> list[int]:
+        """Mark 'interrupted' the runs of this host left 'running' by a process that no
+        longer exists (killed); return their ids. Runs of other hosts are left alone: whether
+        they still run cannot be told from here."""
+        host = socket.gethostname()
+        with self._write() as conn:
+            rows = conn.execute(sa.select(runs.c.id, runs.c.pid).where(
+                runs.c.status == "running", runs.c.host == host)).all()
+            dead = [run_id for run_id, pid in rows if not _process_alive(pid)]
+            if dead:
+                conn.execute(runs.update().where(runs.c.id.in_(dead))
+                             .values(status="interrupted"))
+            return dead
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int]) -> None:
         if status not in RUN_STATUSES:
@@ -508,7 +530,8 @@ class Store:
 
         With an article: the document row, its sentences and its events.  With
         ``result.skipped``: a skip row (recorded once per (doc, stage, reason)); the article
-        may then be None.  Saving a content id that is already stored changes nothing.
+        may then be None.  Each of ``result.notes`` (warnings) is a skip row too.  Saving a
+        content id that is already stored changes nothing.
         """
         _check_result(result)
         article = result.article
@@ -541,6 +564,9 @@ class Store:
                 self._insert_events(conn, result, run_id)
             if result.skipped is not None:
                 new = self._insert_skip(conn, result.skipped, run_id) or new
+            for note in result.notes:   # warnings are kept beside the skips
+                kept = Skipped(note.stage, note.reason, result.doc, result.content_id)
+                new = self._insert_skip(conn, kept, run_id) or new
             return new
 
     def _insert(self, table: sa.Table) -> Any:
@@ -800,6 +826,20 @@ class Store:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _process_alive(pid: int | None) -> bool:
+    """Whether a process with this id runs (our own id means the old run's process died:
+    ids are reused)."""
+    if pid is None or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # it exists, under another user
+    return True
 
 
 def _now() -> datetime:
