@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import tocsin.extract as extract_module
+import tocsin.fields as fields_module
 from tocsin.budget import OverBudget, time_limit
 from tocsin.cli import cli
 from tocsin.dates import find_dates, resolve, shift
@@ -331,10 +331,10 @@ def test_time_budget_turns_a_slow_document_into_a_skip() -> None:
     assert "time budget" in result.skipped.reason and result.events == ()
 
 
-@pytest.mark.skipif(extract_module.QUOTE_RE.pattern != KNOWN_CATASTROPHIC.get(
-    "tocsin.extract.QUOTE_RE"), reason="extract.QUOTE_RE has been made linear")
+@pytest.mark.skipif(fields_module.QUOTE_RE.pattern != KNOWN_CATASTROPHIC.get(
+    "tocsin.fields.QUOTE_RE"), reason="fields.QUOTE_RE has been made linear")
 def test_a_catastrophic_regex_is_stopped_by_the_time_budget() -> None:
-    # extract.QUOTE_RE backtracks cubically on a quote followed by a run of spaces (see
+    # fields.QUOTE_RE backtracks cubically on a quote followed by a run of spaces (see
     # tests/test_regex_audit.py): this article takes ~35 s; the budget stops it mid-regex.
     bad = NUCLEAR.replace("said", "said «" + "\u00a0" * 1500 + "x")
     text = bad + "\n" + NUCLEAR + "\n"

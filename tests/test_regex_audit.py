@@ -16,11 +16,25 @@ from collections.abc import Iterator
 
 import pytest
 
-from tocsin import clean, dates, extract, ingest, store, stories, textutil
+from tocsin import (
+    actors,
+    clean,
+    dates,
+    extract,
+    fields,
+    ingest,
+    narrative_dates,
+    reading,
+    store,
+    stories,
+    textutil,
+    typing_rules,
+)
 from tocsin.budget import OverBudget, time_limit
 from tocsin.knowledge import boilerplate_cues, load_knowledge
 
-MODULES = (clean, dates, extract, ingest, stories, store, textutil)
+MODULES = (clean, dates, extract, actors, typing_rules, fields, narrative_dates, reading, ingest,
+           stories, store, textutil)
 N = 10_000          # longer than any sentence or piece of paragraph (4,000 characters)
 LINE_N = 100_000    # the cleaner's line patterns see whole lines, before the length cap
 LIMIT = 0.5         # seconds for one pattern on one input: linear patterns take ~1 ms
@@ -69,7 +83,7 @@ ALL = sorted(patterns(), key=lambda p: p[0])
 
 def test_every_pattern_over_document_text_is_collected() -> None:
     names = {name for name, _ in ALL}
-    assert {"tocsin.clean.PLACEHOLDER", "tocsin.extract.QUOTE_RE", "dates.expressions.fr",
+    assert {"tocsin.clean.PLACEHOLDER", "tocsin.fields.QUOTE_RE", "dates.expressions.fr",
             "knowledge.boilerplate_cues"} <= names
     assert sum(name.startswith("lexicon.") for name in names) > 100
 
@@ -81,12 +95,12 @@ KNOWN_CATASTROPHIC = {
     # the leading \s*, the lazy group and the trailing \s* all match the same spaces: cubic
     # on a quote followed by a long run of spaces (2,000 of them: 26 s). Fix: drop the \s*
     # around the group (main's extraction rewrite does: r'[«“"]([^«»“”"]{20,})[»”"]').
-    "tocsin.extract.QUOTE_RE": r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]",
+    "tocsin.fields.QUOTE_RE": r"[«“\"]\s*([^«»“”\"]{20,}?)\s*[»”\"]",
 }
 
 
 # Patterns the code only applies with .match() at one position (anchored: linear there).
-MATCH_ONLY = {"tocsin.extract.TACTICAL"}   # TACTICAL.match(after) in extract.py
+MATCH_ONLY = {"tocsin.fields.TACTICAL"}   # TACTICAL.match(after) in fields.py
 
 
 def _case(name: str, pat: re.Pattern[str]) -> object:

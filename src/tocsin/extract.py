@@ -41,13 +41,13 @@ from .actors import Actors
 from .cues import Cues, find_cues
 from .dates import document_years
 from .fields import (
-    QUOTE_RE,
     modality,
     modifier_spans,
     pick_location,
     pick_quote,
     pick_target,
     pick_weapon,
+    quoted,
     weapons_in,
 )
 from .gazetteer import Match
@@ -187,7 +187,7 @@ class ArticleExtractor:
             since_rule_event=min(10, idx - self.memory.last_event_sentence),
             last_rule_type=last.type if last is not None else None,
             historical=self.historical or bool(years and max(years) < HISTORY_BEFORE),
-            quoted=bool(QUOTE_RE.search(self.text[sent.start : sent.end])))
+            quoted=quoted(self.text[sent.start : sent.end]))
 
     # ---- one sentence ---------------------------------------------------------------
     def prepare(self, idx: int, sent: Sentence, doc: Any, lang: str, cues: Cues,

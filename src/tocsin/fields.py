@@ -101,6 +101,11 @@ def pick_target(etype: str, mentions: Sequence[Mention], actor: Mention | None,
     return None
 
 
+def quoted(stext: str) -> bool:
+    """Does the sentence hold a quotation (20 characters or more)?"""
+    return bool(QUOTE_RE.search(stext))
+
+
 def pick_quote(stext: str) -> str | None:
     """The first quotation of four words or more in the sentence."""
     qm = QUOTE_RE.search(stext)
