@@ -143,3 +143,26 @@ def test_expected_calibration_error() -> None:
     assert calibration_error([(0.9, 1.0)] * 9 + [(0.9, 0.0)]) == pytest.approx(0.0)
     assert calibration_error([(0.9, 0.0)] * 10) == pytest.approx(0.9)
     assert precision_at([(0.95, 1.0), (0.6, 0.0), (0.2, 0.0)], 0.5) == (0.5, 2)
+
+
+def test_disk_cache_gives_the_same_vectors_without_embedding_again(tmp_path: Path) -> None:
+    from tocsin.embed import DiskCachedEncoder, Encoder
+
+    texts = [f"Sentence {i} about drills of the strategic forces." for i in range(40)]
+    first = DiskCachedEncoder(Encoder(1), str(tmp_path / "cache"))
+    vectors = first.encode(texts)
+    first.save()
+    again = DiskCachedEncoder(Encoder(1), str(tmp_path / "cache"))
+    assert np.array_equal(again.encode(texts), vectors)
+    assert again.inner.calls == 0 and len(again.known) == 40
+
+
+def test_a_lone_sentence_is_judged_as_it_is_in_an_article(tmp_path: Path) -> None:
+    """A one-line post gets the event the same sentence gets inside an article."""
+    sentence = "Russia began drills of its nuclear forces near the border on Tuesday."
+    article = ("Officials in Moscow gave few details.\n\n" + sentence + "\n\n"
+               "Western governments said they were watching closely.")
+    alone = process_document(doc(sentence), Settings()).events
+    inside = [e for e in process_document(doc(article), Settings()).events
+              if e.sentence == sentence]
+    assert [e.type for e in alone] == [e.type for e in inside] == ["exercise"]

@@ -571,16 +571,22 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
               help="Where to write the model (default: the bundled model's path).")
 @click.option("--threads", type=int, default=1, show_default=True,
               help="Threads of the sentence encoder (the result does not depend on it).")
-def train_cmd(manifest: str, out_path: str | None, threads: int) -> None:
+@click.option("--cache", type=click.Path(dir_okay=False),
+              help="Keep sentence embeddings in this .npz file between trainings.")
+def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | None) -> None:
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""
+    from .embed import DiskCachedEncoder, Encoder
     from .learned import MODEL_PATH, save_model
     from .train import load_manifest, train, write_card
 
     try:
         corpora = load_manifest(Path(manifest))
+        encoder = DiskCachedEncoder(Encoder(threads), cache) if cache else Encoder(threads)
         with err.status("embedding and fitting…") as status:
-            model = train(corpora, Settings(embed_threads=threads),
+            model = train(corpora, Settings(embed_threads=threads), encoder=encoder,
                           progress=lambda d: status.update(d))
+        if isinstance(encoder, DiskCachedEncoder):
+            encoder.save()
         target = Path(out_path) if out_path else MODEL_PATH
         save_model(model, target)
         write_card(model, target.with_suffix(".md"))

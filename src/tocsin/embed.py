@@ -68,3 +68,38 @@ def _clean(text: str) -> str:
     """What the model sees: one line, valid UTF-8, at most ``MAX_CHARS`` characters."""
     text = " ".join(text.split())[:MAX_CHARS]
     return text.encode("utf-8", "replace").decode("utf-8") or " "
+
+
+class DiskCachedEncoder:
+    """An encoder that keeps every sentence it embeds in a file (``.npz``: keys and vectors),
+    so that retraining on the same corpora does not embed them again. Embeddings are
+    deterministic, so the cache never changes a result."""
+
+    def __init__(self, inner: Encoder, path: str) -> None:
+        self.inner = inner
+        self.path = path if path.endswith(".npz") else path + ".npz"   # as numpy writes it
+        self.known: dict[bytes, np.ndarray] = {}
+        try:
+            with np.load(self.path) as data:
+                self.known = dict(zip((k.tobytes() for k in data["keys"]), data["vectors"],
+                                      strict=True))
+        except (OSError, KeyError, ValueError):
+            self.known = {}   # no cache yet, or an unreadable one: start afresh
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [_key(t) for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in self.known]
+        if missing:
+            for i, v in zip(missing, self.inner.encode([texts[i] for i in missing]),
+                            strict=True):
+                self.known[keys[i]] = v
+        if not keys:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self.known[k] for k in keys])
+
+    def save(self) -> None:
+        keys = sorted(self.known)
+        # keys as rows of 16 bytes (a bytes dtype would drop trailing NUL bytes)
+        np.savez(self.path, keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, 16),
+                 vectors=np.stack([self.known[k] for k in keys]) if keys
+                 else np.zeros((0, DIM), dtype=np.float32))

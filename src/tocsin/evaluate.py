@@ -266,17 +266,8 @@ def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
         report.predictions += preds
         report.published[gd.doc] = gd.published or (
             res.article.published if res and res.article else None)
-    resources = get_resources(settings)
-    vectors = event_vectors(report.predictions, resources.encoder()) \
-        if settings.learned else None
-    report.stories = score_stories(report, kb if kb is not None else resources.kb, vectors)
+    report.stories = score_stories(report, kb if kb is not None else get_resources(settings).kb)
     return report
-
-
-def event_vectors(events: Sequence[Event], encoder: Any) -> dict[str, Any]:
-    """Event id -> the embedding of its sentence (the pipeline embedded most already)."""
-    rows = encoder.encode([e.sentence for e in events]) if events else []
-    return {e.event_id: v for e, v in zip(events, rows, strict=True)}
 
 
 def confidence_pairs(report: Report) -> list[tuple[float, float]]:
@@ -344,13 +335,12 @@ def plot_reliability(pairs: Sequence[tuple[float, float]], path: Path, title: st
     plt.close(fig)
 
 
-def score_stories(report: Report, kb: Knowledge,
-                  vectors: dict[str, Any] | None = None) -> StoryScore | None:
+def score_stories(report: Report, kb: Knowledge) -> StoryScore | None:
     """Cluster every prediction into stories and score the grouping of the matched ones."""
     labelled = {eid: g for eid, g in report.matched.items() if g.raw.get("story")}
     if not labelled:
         return None
-    stories = cluster(report.predictions, report.published, kb, vectors=vectors)
+    stories = cluster(report.predictions, report.published, kb)
     doc_of = {e.event_id: e.doc for e in report.predictions}
     predicted = [[m.event_id for m in st.mentions] for st in stories]
     across = b_cubed(predicted, {eid: str(g.raw["story"]) for eid, g in labelled.items()})

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from .candidates import candidates
-from .embed import DIM
 from .errors import ConfigError
 from .model import EVENT_TYPES, SentenceFacts
 from .settings import SUPPORTED_LANGUAGES
@@ -127,11 +126,24 @@ class ArticleVectors:
     doc: np.ndarray
 
     def features(self, f: SentenceFacts, cue_names: Sequence[str]) -> np.ndarray:
-        zero = np.zeros(DIM, dtype=np.float32)
+        own = self.vectors[f.index]
         around = [self.vectors[j] for j in (f.index - 1, f.index + 1) if j in self.vectors]
-        context = unit(np.mean(around, axis=0)) if around else zero
-        return feature_vector(f, self.vectors[f.index], context, self.doc, cue_names,
+        # a sentence alone (a one-line post, a headline-only page) is its own context: a zero
+        # vector would lie far from every embedding the model was trained on
+        context = unit(np.mean(around, axis=0)) if around else own
+        return feature_vector(f, own, context, self.doc, cue_names,
                               self.candidates[f.index])
+
+
+    def alone_features(self, f: SentenceFacts, cue_names: Sequence[str]) -> np.ndarray:
+        """The sentence as if it came alone: its own embedding as context and article, and
+        no memory of the sentences before it (what training's context dropout shows)."""
+        own = self.vectors[f.index]
+        return feature_vector(read_alone(f), own, own, own, cue_names, self.candidates[f.index])
+
+
+def read_alone(f: SentenceFacts) -> SentenceFacts:
+    return replace(f, inherited=False, since_rule_event=10, last_rule_type=None)
 
 
 def article_vectors(texts: Sequence[str], hot: Sequence[bool], typed: Sequence[bool],

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
 
 from .knowledge import Knowledge
 from .model import Event, EventDate
@@ -42,7 +41,6 @@ CROSS_TYPE_WINDOW = 7      # a test and the threat that came with it: same week
 RECENT_DAYS = 3            # an undated mention most likely reports the last few days
 NEAR_CHARS = 400           # "nearby" sentences of one article
 MIN_SCORE = 2.0
-SAME_MEANING = (0.86, 0.95)   # e5 cosines: unrelated news sentences sit around 0.75-0.85
 RESPONSE_TYPES = frozenset({"assessment", "reaction"})
 STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
     "that", "with", "from", "this", "have", "said", "pour", "dans", "avec", "sont", "leur",
@@ -72,12 +70,10 @@ class Mention:
     language: str
     terms: frozenset[str]
     numbers: frozenset[str]
-    vector: Any = field(default=None, compare=False)   # unit sentence embedding, if known
 
     @classmethod
     def of(cls, e: Event, published: date | None = None,
-           generic_weapons: frozenset[str] | None = None, recalled: bool = False,
-           vector: Any = None) -> Mention:
+           generic_weapons: frozenset[str] | None = None, recalled: bool = False) -> Mention:
         weapon = e.weapon.name if e.weapon else None
         if weapon is None:
             specific = False
@@ -95,7 +91,6 @@ class Mention:
             event_date=e.date, published=published, recalled=recalled, language=e.language,
             terms=frozenset(w for w in words(e.sentence) if len(w) > 3 and w not in STOPWORDS),
             numbers=frozenset(_numbers(e.sentence)),
-            vector=vector,
         )
 
     @cached_property
@@ -299,20 +294,9 @@ def link(m: Mention, other: Mention) -> float:
     if m.numbers & other.numbers:
         score += 0.75
     union = len(m.terms | other.terms)
-    wording = len(m.terms & other.terms) / union if union else 0.0
-    # the same wording, or the same meaning in another language or other words
-    score += 2.0 * max(wording, meaning(m, other))
+    if union:
+        score += 2.0 * len(m.terms & other.terms) / union
     return score
-
-
-def meaning(m: Mention, other: Mention) -> float:
-    """0..1: how close the two sentences are in meaning (multilingual embeddings; cosines
-    below SAME_MEANING[0] say nothing, above SAME_MEANING[1] count fully)."""
-    if m.vector is None or other.vector is None:
-        return 0.0
-    lo, hi = SAME_MEANING
-    cos = float(m.vector @ other.vector)
-    return min(1.0, max(0.0, (cos - lo) / (hi - lo)))
 
 
 def _fit(m: Mention, story: Story) -> float:
@@ -360,18 +344,15 @@ class _Span:
 
 
 def cluster(events: Iterable[Event], published: Mapping[str, date | None] | None = None,
-            kb: Knowledge | None = None, min_score: float = MIN_SCORE,
-            vectors: Mapping[str, Any] | None = None) -> list[Story]:
+            kb: Knowledge | None = None, min_score: float = MIN_SCORE) -> list[Story]:
     """Group event mentions into stories (deterministic for the same input). ``published``
     (doc -> publication day) places undated mentions in time; ``kb`` tells generic weapon
-    terms from specific systems; ``vectors`` (event id -> unit sentence embedding) let
-    mentions in different languages or words link by meaning."""
+    terms from specific systems."""
     pub = published or {}
-    vec = vectors or {}
     generic = frozenset(w.name for w in kb.weapons if w.generic) if kb is not None else None
     recalls = recall_cue(kb) if kb is not None else (lambda e: False)
-    mentions = sorted((Mention.of(e, pub.get(e.doc), generic, recalls(e), vec.get(e.event_id))
-                       for e in events), key=_order)
+    mentions = sorted((Mention.of(e, pub.get(e.doc), generic, recalls(e)) for e in events),
+                      key=_order)
     stories: list[Story] = []
     spans: list[_Span] = []
     for m in mentions:

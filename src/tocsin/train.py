@@ -57,12 +57,14 @@ class DocRows:
     accept: list[frozenset[str]]             # types that count as right (alternatives too)
     optional: list[bool]                     # only optional gold events: neither right nor wrong
     unreachable: int = 0                     # required gold events outside every candidate
+    alone: np.ndarray | None = None          # the same sentences read without their context
 
 
 @dataclass
 class TrainConfig:
     c: float = 0.005                         # inverse regularisation (chosen on news dev)
     folds: int = FOLDS
+    context_dropout: bool = True             # also learn each sentence read without context
     min_second: float = 0.2                  # lowest second-type threshold considered
     extra_card: dict[str, Any] = field(default_factory=dict)
 
@@ -93,12 +95,9 @@ def _articles(corpus: GoldCorpus, gd: GoldDoc, settings: Settings) -> Article | 
     return None
 
 
-def doc_rows(corpus: GoldCorpus, gd: GoldDoc, settings: Settings, encoder: SentenceEncoder,
-             names: Sequence[str]) -> DocRows | None:
-    """Rows of one gold document (None when it cannot be read or is not supported)."""
-    article = _articles(corpus, gd, settings)
-    if article is None or article.language not in settings.languages:
-        return None
+def article_rows(corpus: str, name: str, article: Article, gd: GoldDoc,
+                 settings: Settings, encoder: SentenceEncoder, names: Sequence[str]) -> DocRows:
+    """Rows of one article labelled with the gold events whose evidence it contains."""
     reading = read_article(article, settings)
     spans: list[tuple[int, int, Any]] = []
     for g in gd.events:
@@ -106,7 +105,7 @@ def doc_rows(corpus: GoldCorpus, gd: GoldDoc, settings: Settings, encoder: Sente
         if pos >= 0:
             spans.append((pos, pos + len(g.evidence), g))
     vectors = article_vectors(reading.texts, reading.hot, reading.typed, encoder)
-    rows, labels, accept, optional = [], [], [], []
+    rows, alone, labels, accept, optional = [], [], [], [], []
     covered: set[int] = set()
     for f in reading.facts:
         inside = [(k, g) for k, (a, b, g) in enumerate(spans) if a < f.end and f.start < b]
@@ -115,14 +114,25 @@ def doc_rows(corpus: GoldCorpus, gd: GoldDoc, settings: Settings, encoder: Sente
         covered |= {k for k, _ in inside}
         required = [g for _, g in inside if not g.optional]
         rows.append(vectors.features(f, names))
+        alone.append(vectors.alone_features(f, names))
         labels.append(tuple(dict.fromkeys(g.type for g in required)))
         accept.append(frozenset(t for g in required for t in g.types))
         optional.append(not required and bool(inside))
     unreachable = sum(1 for k, (_, _, g) in enumerate(spans)
                       if not g.optional and k not in covered)
     x = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
-    return DocRows(corpus.name, gd.doc, article.language, x, labels, accept, optional,
-                   unreachable)
+    x_alone = np.vstack(alone) if alone else np.zeros((0, 0), dtype=np.float32)
+    return DocRows(corpus, name, article.language, x, labels, accept, optional, unreachable,
+                   x_alone)
+
+
+def doc_rows(corpus: GoldCorpus, gd: GoldDoc, settings: Settings, encoder: SentenceEncoder,
+             names: Sequence[str]) -> DocRows | None:
+    """Rows of one gold document (None when it cannot be read or is not supported)."""
+    article = _articles(corpus, gd, settings)
+    if article is None or article.language not in settings.languages:
+        return None
+    return article_rows(corpus.name, gd.doc, article, gd, settings, encoder, names)
 
 
 def collect(corpora: Iterable[GoldCorpus], settings: Settings, encoder: SentenceEncoder,
@@ -145,14 +155,19 @@ def collect(corpora: Iterable[GoldCorpus], settings: Settings, encoder: Sentence
 
 
 # ---- fitting ------------------------------------------------------------------------
-def _design(docs: Sequence[DocRows], classes: Sequence[str]
+def _design(docs: Sequence[DocRows], classes: Sequence[str], dropout: bool = False
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, class indices and weights: a sentence with two gold types is two half rows;
-    sentences with only optional gold are left out."""
+    sentences with only optional gold are left out. With ``dropout`` every sentence is also
+    a row read without its context, so that a short passage or a one-line post is judged as
+    the same sentence inside an article (the model must not lean on the article alone)."""
     index = {c: k for k, c in enumerate(classes)}
     xs, ys, ws = [], [], []
-    for d in docs:
-        for row, labels, opt in zip(d.x, d.labels, d.optional, strict=True):
+    views = [(d.x, d) for d in docs]
+    if dropout:
+        views += [(d.alone, d) for d in docs if d.alone is not None and len(d.alone)]
+    for x, d in views:
+        for row, labels, opt in zip(x, d.labels, d.optional, strict=True):
             if opt:
                 continue
             targets = [t for t in labels if t in index] or [NONE]
@@ -163,12 +178,12 @@ def _design(docs: Sequence[DocRows], classes: Sequence[str]
     return np.vstack(xs), np.asarray(ys), np.asarray(ws)
 
 
-def _fit(docs: Sequence[DocRows], classes: Sequence[str], c: float
+def _fit(docs: Sequence[DocRows], classes: Sequence[str], c: float, dropout: bool = False
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    x, y, w = _design(docs, classes)
+    x, y, w = _design(docs, classes, dropout)
     mean = x.mean(axis=0).astype(np.float64)
     scale = x.std(axis=0).astype(np.float64)
     scale[scale < 1e-6] = 1.0
@@ -211,7 +226,7 @@ def out_of_fold(docs: Sequence[DocRows], classes: Sequence[str], names: Sequence
         test = [d for d in docs if fold_of(d.doc, config.folds) == k and len(d.x)]
         if not train or not test:
             continue
-        model = _model(classes, names, _fit(train, classes, config.c))
+        model = _model(classes, names, _fit(train, classes, config.c, config.context_dropout))
         for d in test:
             probs = model.probabilities(d.x)
             out += [Scored(p, a, lab, o, d.language) for p, a, lab, o in
@@ -299,7 +314,8 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
         "threshold": float(first), "second_threshold": float(second), "c": config.c,
         "folds": config.folds, **config.extra_card,
     })
-    params = _fit([d for d in docs if len(d.x)], classes, config.c)
+    params = _fit([d for d in docs if len(d.x)], classes, config.c,
+                  config.context_dropout)
     return _model(classes, names, params, first, second, calib, card)
 
 
