@@ -275,3 +275,18 @@ def test_using_these_weapons_and_signing_the_law_continue_the_story(kb_settings:
                  "Monday.\n\nIvan Petrenko signed the law on Wednesday.",
                  kb_settings, published="2024-03-28")
     assert [e.type for e in law] == ["arms_control", "arms_control"]
+
+
+@pytest.mark.parametrize("text", [
+    "Borduria has moved tactical nuclear weapons onto Syldavian territory, Szohôd said on "
+    "Tuesday.",
+    "Borduria will station nuclear warheads on the territory of Syldavia, Szohôd said on "
+    "Tuesday.",
+    "La Bordurie a déployé des armes nucléaires tactiques sur le territoire syldave, a "
+    "annoncé Szohôd mardi.",
+])
+def test_a_territory_phrase_gives_the_location(kb_settings: Settings, text: str) -> None:
+    e = one(text, kb_settings, published="2024-06-12")
+    assert e.type == "deployment" and e.location is not None
+    assert e.location.country == "SYL" and e.actor is not None and e.actor.country == "BOR"
+

