@@ -113,7 +113,7 @@ def test_event_filters(client: TestClient) -> None:
     assert single and set(_ids(client, flag="single_source")) == {
         e["event_id"] for e in items if e["story_id"] in single}
     # empty values (as a form sends them) mean no filter
-    assert set(_ids(client, type="", actor="")) == set(_ids(client))
+    assert set(_ids(client, type="", actor="", min_confidence="", since="")) == set(_ids(client))
 
 
 def test_cursor_pages_cover_everything_once_in_order(client: TestClient) -> None:
@@ -152,8 +152,8 @@ def test_one_error_shape(client: TestClient) -> None:
     _error(client.get("/api/v1/events", params={"cursor": other["next_cursor"],
                                                 "sort": "-date"}), 400, "bad_request")
     _error(client.get("/api/v1/events", params={"limit": 0}), 422, "invalid_request")
-    _error(client.get("/api/v1/events", params={"min_confidence": "high"}), 422,
-           "invalid_request")
+    _error(client.get("/api/v1/events", params={"min_confidence": "high"}), 400, "bad_request")
+    _error(client.get("/api/v1/events", params={"min_confidence": "1.5"}), 400, "bad_request")
     _error(client.delete("/api/v1/events"), 405, "method_not_allowed")
 
 

@@ -195,6 +195,19 @@ def _day(value: str | None, name: str) -> date | None:
         raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
+def _fraction(value: str | None, name: str) -> float | None:
+    value = _blank(value)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {value!r} is not a number") from exc
+    if not 0 <= number <= 1:
+        raise ValueError(f"{name} must be from 0 to 1, got {value}")
+    return number
+
+
 def event_query(
     type: str | None = Query(None, description=f"One of {', '.join(EVENT_TYPES)}"),
     actor: str | None = Query(None, description="Substring of the actor's name"),
@@ -206,7 +219,7 @@ def event_query(
     since: str | None = Query(None, description="YYYY-MM-DD (inclusive)"),
     until: str | None = Query(None, description="YYYY-MM-DD (inclusive)"),
     text: str | None = Query(None, description="Words of the evidence sentence (full text)"),
-    min_confidence: float | None = Query(None, ge=0, le=1),
+    min_confidence: str | None = Query(None, description="0 to 1"),
     flag: str | None = Query(None, description=f"One of {', '.join(browse.STORY_FLAGS)}"),
     review: str | None = Query(None, description=f"One of {', '.join(REVIEW_STATES)}; "
                                "default: all but rejected"),
@@ -217,7 +230,8 @@ def event_query(
     flt = EventFilter(type=_blank(type), actor=_blank(actor), country=_blank(country),
                       language=_blank(language), since=_day(since, "since"),
                       until=_day(until, "until"), text=_blank(text),
-                      min_confidence=min_confidence, review=_blank(review))
+                      min_confidence=_fraction(min_confidence, "min_confidence"),
+                      review=_blank(review))
     return browse.EventQuery(flt, weapon=_blank(weapon), location=_blank(location),
                              flag=_blank(flag), sort=_blank(sort) or "date",
                              cursor=_blank(cursor), limit=limit)
