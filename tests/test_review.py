@@ -210,3 +210,51 @@ def test_review_of_a_fresh_database_round_trips(open_db: Opener) -> None:
     db.close()
     again = open_db()
     assert _event(again, "ev-test").weapon.name == "Vardstorm-2"  # type: ignore[attr-defined]
+
+
+def test_rerunning_tocsin_run_keeps_reviews(tmp_path: Path, kb: Knowledge) -> None:
+    """The real pipeline through the command line: review, run the same files again, export."""
+    from click.testing import CliRunner
+
+    from tocsin.cli import cli
+    from tocsin.store import open_store
+
+    from .conftest import EXAMPLES
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("en_belarus_storage.html", "fr_isw_belarus.txt"):
+        (corpus / name).write_bytes((EXAMPLES / "corpus" / name).read_bytes())
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["run", str(corpus), "--db", db]).exit_code == 0
+    with open_store(db) as s:
+        found = s.query_events()
+        first, second = found[0], found[1]
+        review_event(s, first.event_id, "correct", reviewer="ana", kb=kb,
+                     changes={"actor": {"name": "Alexander Lukashenko"}, "modality": "hedged"})
+        review_event(s, second.event_id, "reject", reviewer="ana", kb=kb)
+        before = s.snapshot()
+        n_events = len(s.query_events(EventFilter(review="any")))
+    result = runner.invoke(cli, ["run", str(corpus), "--db", db])
+    assert result.exit_code == 0 and "2 already stored" in result.stdout
+    with open_store(db) as s:
+        assert s.snapshot() == before
+        assert len(s.query_events(EventFilter(review="any"))) == n_events
+        again = {e.event_id: e for e in s.query_events()}
+        assert again[first.event_id].actor.name == "Alexander Lukashenko"  # type: ignore[union-attr]
+        assert again[first.event_id].actor.country == "BLR"  # type: ignore[union-attr]
+        assert second.event_id not in again
+        assert len(review_history(s, first.event_id)) == 1
+        assert set(reviews_of(s)) == {first.event_id, second.event_id}
+    listed = runner.invoke(cli, ["events", "--db", db, "--format", "jsonl"])
+    rows = {json.loads(line)["event_id"]: json.loads(line) for line in listed.stdout.splitlines()}
+    assert rows[first.event_id]["actor"]["name"] == "Alexander Lukashenko"
+    assert rows[first.event_id]["modality"] == "hedged" and second.event_id not in rows
+    out = tmp_path / "gold.jsonl"
+    result = runner.invoke(cli, ["export", "--gold", "--db", db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    docs = load_gold(out)
+    gold = [g.raw for d in docs for g in d.events if g.raw["event_id"] == first.event_id]
+    assert gold[0]["actor"]["names"] == ["Alexander Lukashenko"]
+    assert gold[0]["modality"] == ["hedged"] and gold[0]["optional"] is False

@@ -268,8 +268,8 @@ def review_event(store: Store, event_id: str, action: str, *, reviewer: str,
     (``{"actor": {"name": "Sergei Shoigu", "country": "RUS"}}``, ``{"date": "2023-03-25"}``).
     Corrections accumulate over reviews; a value equal to the machine's drops the correction.
     ``accept`` and ``correct`` also take back an earlier rejection. One audit row is appended
-    per call. With ``kb``, corrected names get their knowledge-base ids and stories are
-    recomputed so that they show the reviewed values.
+    per call. With ``kb``, corrected names get their knowledge-base ids and, when the event's
+    values or its rejection changed, stories are recomputed from the reviewed values.
     """
     if action not in REVIEW_ACTIONS:
         raise ReviewError(f"unknown review action {action!r}; expected one of "
@@ -318,7 +318,9 @@ def review_event(store: Store, event_id: str, action: str, *, reviewer: str,
         conn.execute(review_audit.insert().values(
             event_id=event_id, reviewer=who, at=at, action=action, before=_dumps(before),
             after=_dumps({"status": status, **effective}), note=text))
-    if kb is not None:
+        was_rejected = current is not None and current["status"] == "rejected"
+        moved = effective != shown or was_rejected != (status == "rejected")
+    if kb is not None and moved:   # stories follow the reviewed values
         from .derive import refresh
 
         refresh(store, kb)
