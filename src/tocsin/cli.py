@@ -648,7 +648,7 @@ def export_cmd(db: str, gold: bool, out_path: str | None) -> None:
                 n = write_gold(store, sys.stdout)
     except (TocsinError, OSError) as exc:
         _fail(exc)
-    click.echo(f"{n} reviewed documents exported", err=True)
+    click.echo(f"{n} reviewed document(s) exported", err=True)
 
 
 def main() -> None:
