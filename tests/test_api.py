@@ -176,13 +176,19 @@ def test_document_story_and_timeline(client: TestClient) -> None:
     assert starts["2031-03-01"]["counts"] == {"threat": 1, "reaction": 1, "readiness": 1}
     assert starts["2031-03-01"]["index"] > 0
     _error(client.get("/api/v1/timeline", params={"by": "year"}), 400, "bad_request")
+    found = client.get("/api/v1/search", params={"q": "reckless nuclear"}).json()["items"]
+    assert found == [{"doc": "news/venn.txt",
+                      "sentence": "Sudmark's foreign office called the nuclear threat reckless."}]
+    assert client.get("/api/v1/search", params={"q": "!!"}).json()["items"] == []
+    _error(client.get("/api/v1/search"), 422, "invalid_request")
 
 
 def test_openapi_and_docs(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     for path in ("/api/v1/events", "/api/v1/events/{event_id}", "/api/v1/events/{event_id}/review",
                  "/api/v1/stories", "/api/v1/stories/{story_id}", "/api/v1/documents",
-                 "/api/v1/documents/{content_id}", "/api/v1/timeline", "/api/v1/export/gold"):
+                 "/api/v1/documents/{content_id}", "/api/v1/timeline", "/api/v1/export/gold",
+                 "/api/v1/search"):
         assert path in spec["paths"], path
     params = {p["name"] for p in spec["paths"]["/api/v1/events"]["get"]["parameters"]}
     assert {"type", "actor", "country", "weapon", "location", "since", "until", "language",

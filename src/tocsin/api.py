@@ -430,6 +430,14 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
         return {"by": by, "buckets": browse.timeline_view(store, kb, by, _day(since, "since"),
                                                           _day(until, "until"))}
 
+    @app.get("/api/v1/search", tags=["search"], dependencies=read,
+             summary="Stored sentences containing every word of q (full text, best first); "
+             "events whose evidence matches: GET /api/v1/events?text=")
+    def api_search(q: str = Query(..., min_length=1),
+                   limit: int = Query(20, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
+        return {"items": [{"doc": doc, "sentence": sentence}
+                          for doc, sentence in store.search_sentences(q, limit)]}
+
     @app.get("/api/v1/export/gold", tags=["review"], dependencies=read,
              summary="Reviewed events as gold (JSON lines, the spec's format)")
     def api_gold() -> StreamingResponse:
