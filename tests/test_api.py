@@ -17,7 +17,7 @@ from tocsin.derive import refresh
 from tocsin.knowledge import Knowledge, load_knowledge
 from tocsin.model import DocumentResult, Entity, EventDate
 from tocsin.settings import Settings
-from tocsin.store import Store
+from tocsin.store import Store, open_store
 from tocsin.webconfig import ServerConfig, load_server_config, parse_tokens
 
 from . import test_store as _ts
@@ -397,3 +397,52 @@ def test_dashboard_table_filters_and_review_page(client: TestClient) -> None:
     event_page = client.get("/events/ev-threat").text
     assert "Sudmark Navy" in event_page and "&lt;i&gt;x&lt;/i&gt;" in event_page
     assert "Sudmark Navy" in client.get("/", params={"actor": "navy"}).text
+
+
+def test_tocsin_serve_command(tmp_path: object) -> None:
+    """`tocsin serve` as a user starts it: a real uvicorn process, tokens from the environment."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    db = Path(str(tmp_path)) / "t.db"
+    with open_store(str(db)) as s:
+        s.save(_ts.EN_RESULT, s.begin_run(Settings(), ["news"]))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TOCSIN_TOKENS": f"ana={TOKEN}"}
+    proc = subprocess.Popen([sys.executable, "-m", "tocsin", "serve", "--db", str(db),
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/api/v1/events", timeout=5) as r:
+                    items = json.loads(r.read())["items"]
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.3)
+        assert {e["event_id"] for e in items} == {"ev-threat", "ev-reaction", "ev-exercise"}
+        body = json.dumps({"action": "accept"}).encode()
+        request = urllib.request.Request(base + "/api/v1/events/ev-threat/review", data=body,
+                                         headers={"content-type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 401
+        request.add_header("Authorization", f"Bearer {TOKEN}")
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert json.loads(r.read())["review"] == "accepted"
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert "serving" in output and "1 write token(s)" in output
+    assert TOKEN not in output                      # never logged
