@@ -300,7 +300,7 @@ def test_migration_creates_tables(open_db: Opener) -> None:
     else:
         assert "ix_sentences_text_tsv" in {ix["name"] for ix in inspector.get_indexes("sentences")}
     with store.engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0004"
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0005"
     # Opening again is a no-op migration that keeps the data.
     run = store.begin_run(Settings(), [])
     store.save(EN_RESULT, run)

@@ -597,5 +597,65 @@ def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | No
                f"sentence F1 {oof['f1']:.3f}, threshold {model.threshold:.2f})")
 
 
+@cli.command(name="serve")
+@click.option("--db", default=None, help="SQLite file or SQLAlchemy URL (default: the config's, "
+              "else tocsin.db).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML file with a [server] table (see the README).")
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--protect-reads/--open-reads", default=None,
+              help="Whether reading needs a token too (default: open).")
+def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: int | None,
+              protect_reads: bool | None) -> None:
+    """Serve the API and the dashboard. Write tokens come from TOCSIN_TOKENS
+    (name=token,...) or the config's tokens_file; without one, writes are refused."""
+    import uvicorn
+
+    from .api import create_app
+    from .knowledge import load_knowledge
+    from .store import open_store
+    from .webconfig import load_server_config
+
+    try:
+        config = load_server_config(Path(config_path) if config_path else None, db=db,
+                                    host=host, port=port, protect_reads=protect_reads)
+        store = open_store(config.db)
+        app = create_app(config, store, Settings(), load_knowledge())
+    except TocsinError as exc:
+        _fail(exc)
+    writes = f"{len(config.tokens)} write token(s)" if config.writes_enabled else \
+        "no write token: writes refused"
+    click.echo(f"serving {store!r} on http://{config.host}:{config.port}/ ({writes}; reads "
+               f"{'need a token' if config.protect_reads else 'open'})", err=True)
+    with store:
+        uvicorn.run(app, host=config.host, port=config.port, log_level="info")
+
+
+@cli.command(name="export")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--gold", is_flag=True, required=True,
+              help="Reviewed events in the gold format of the spec (JSON lines).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False),
+              help="Write to this file (default: standard output).")
+def export_cmd(db: str, gold: bool, out_path: str | None) -> None:
+    """Export reviewed events as gold (a document per line: accepted and corrected events;
+    unreviewed events of reviewed documents are marked optional; rejected ones left out)."""
+    from .review import write_gold
+    from .store import open_store
+
+    _stored_events(db)   # checks that the database exists
+    try:
+        with open_store(db) as store:
+            if out_path:
+                with open(out_path, "w", encoding="utf-8") as fh:
+                    n = write_gold(store, fh)
+            else:
+                n = write_gold(store, sys.stdout)
+    except (TocsinError, OSError) as exc:
+        _fail(exc)
+    click.echo(f"{n} reviewed document(s) exported", err=True)
+
+
 def main() -> None:
     cli()

@@ -31,3 +31,11 @@ def describe_unexpected(exc: BaseException, limit: int = 200) -> str:
     if len(message) > limit:
         message = message[: limit - 1] + "…"
     return f"unexpected {type(exc).__name__}: {message} (a bug: please report it with the log)"
+
+
+class NotFoundError(TocsinError):
+    """An event, story or document id that the database does not hold."""
+
+
+class ReviewError(TocsinError):
+    """A review that cannot be applied (unknown action, an invalid corrected value)."""

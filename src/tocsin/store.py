@@ -51,6 +51,7 @@ __all__ = [
     "RUN_STATUSES",
     "SUPPORTED_DIALECTS",
     "EventFilter",
+    "REVIEW_STATES",
     "Store",
     "StoreSummary",
     "open_store",
@@ -208,6 +209,40 @@ duplicates_table = sa.Table(
     sa.Column("similarity", sa.Float(), nullable=False),
 )
 
+# Analyst review (migration 0005; logic in tocsin.review). Keyed by event_id without a foreign
+# key: a review outlives the re-processing of its article and is applied again.
+event_reviews = sa.Table(
+    "event_reviews",
+    METADATA,
+    sa.Column("event_id", sa.Text(), primary_key=True),
+    sa.Column("content_id", sa.Text(), nullable=False),
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("changes", sa.Text(), nullable=False),     # JSON: the corrected fields
+    sa.Column("machine", sa.Text(), nullable=False),     # JSON: the machine values they replaced
+    sa.Column("note", sa.Text(), nullable=True),
+    sa.Column("reviewer", sa.Text(), nullable=False),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('accepted', 'rejected', 'corrected')",
+                       name="ck_event_reviews_status"),
+    sa.Index("ix_event_reviews_content_id", "content_id"),
+    sa.Index("ix_event_reviews_status", "status"),
+)
+review_audit = sa.Table(   # append-only (triggers refuse UPDATE and DELETE)
+    "review_audit",
+    METADATA,
+    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.Text(), nullable=False),
+    sa.Column("reviewer", sa.Text(), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("action", sa.Text(), nullable=False),
+    sa.Column("before", sa.Text(), nullable=False),
+    sa.Column("after", sa.Text(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=True),
+    sa.Index("ix_review_audit_event_id", "event_id"),
+)
+REVIEW_STATES: tuple[str, ...] = ("unreviewed", "accepted", "corrected", "rejected", "reviewed",
+                                  "any")
+
 # SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
 _sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
 
@@ -226,7 +261,9 @@ class EventFilter:
       month) and matches when the period it names overlaps the range; events without a date
       are excluded as soon as either bound is set;
     * ``text``: words that must all occur in the evidence sentence (full-text search,
-      case-insensitive; a trailing ``*`` makes a word a prefix, as in ``nucl*``).
+      case-insensitive; a trailing ``*`` makes a word a prefix, as in ``nucl*``);
+    * ``review``: one of :data:`REVIEW_STATES`; by default (None) every event an analyst has
+      not rejected, ``any`` includes the rejected ones.
     """
 
     type: str | None = None
@@ -238,8 +275,13 @@ class EventFilter:
     text: str | None = None
     min_confidence: float | None = None
     limit: int | None = None
+    review: str | None = None
 
     def __post_init__(self) -> None:
+        if self.review is not None and self.review not in REVIEW_STATES:
+            raise ValueError(
+                f"unknown review state {self.review!r}; expected one of {', '.join(REVIEW_STATES)}"
+            )
         if self.type is not None and self.type not in EVENT_TYPES:
             raise ValueError(
                 f"unknown event type {self.type!r}; expected one of {', '.join(EVENT_TYPES)}"
@@ -600,6 +642,9 @@ class Store:
             self._insert(events).on_conflict_do_nothing(),
             [{**_event_row(e), "run_id": run_id} for e in result.events],
         )
+        from .review import reapply_reviews  # reviews outlive re-processing
+
+        reapply_reviews(conn, result.content_id)
 
     def _insert_skip(self, conn: Connection, skipped: Skipped, run_id: int) -> bool:
         # RETURNING tells whether a row was written (rowcount is -1 with psycopg here).
@@ -621,23 +666,7 @@ class Store:
         """Events matching ``filters``, ordered by date (undated last), doc, span start."""
         f = filters or EventFilter()
         e = events.c
-        where: list[sa.ColumnElement[bool]] = []
-        if f.type is not None:
-            where.append(e.type == f.type)
-        if f.actor:
-            where.append(e.actor_name.icontains(f.actor, autoescape=True))
-        if f.country:
-            where.append(sa.func.lower(e.actor_country) == f.country.lower())
-        if f.language:
-            where.append(e.language == f.language)
-        if f.min_confidence is not None:
-            where.append(e.confidence >= f.min_confidence)
-        if f.since is not None:
-            where.append(_date_at_least(f.since))
-        if f.until is not None:
-            where.append(_date_at_most(f.until))
-        if f.text is not None:
-            where.append(self._sentence_matches(f.text))
+        where = self.event_conditions(f)
         stmt = (
             sa.select(events)
             .where(*where)
@@ -654,6 +683,29 @@ class Store:
             stmt = stmt.limit(f.limit)
         with self._engine.connect() as conn:
             return [_row_to_event(row._mapping) for row in conn.execute(stmt)]
+
+    def event_conditions(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+        """The WHERE conditions (on ``events``) of a filter, for this backend."""
+        e = events.c
+        where: list[sa.ColumnElement[bool]] = []
+        where.append(_review_condition(f.review))
+        if f.type is not None:
+            where.append(e.type == f.type)
+        if f.actor:
+            where.append(e.actor_name.icontains(f.actor, autoescape=True))
+        if f.country:
+            where.append(sa.func.lower(e.actor_country) == f.country.lower())
+        if f.language:
+            where.append(e.language == f.language)
+        if f.min_confidence is not None:
+            where.append(e.confidence >= f.min_confidence)
+        if f.since is not None:
+            where.append(_date_at_least(f.since))
+        if f.until is not None:
+            where.append(_date_at_most(f.until))
+        if f.text is not None:
+            where.append(self._sentence_matches(f.text))
+        return where
 
     def _sentence_matches(self, query: str) -> sa.ColumnElement[bool]:
         """EXISTS a stored sentence overlapping the event's span that matches ``query``."""
@@ -989,6 +1041,21 @@ def _date_at_most(until: date) -> sa.ColumnElement[bool]:
             ),
         ),
     )
+
+
+def _review_condition(state: str | None) -> sa.ColumnElement[bool]:
+    """Events in a review state (None: all but the rejected ones)."""
+    r = event_reviews.c
+    status = sa.select(r.status).where(r.event_id == events.c.event_id).scalar_subquery()
+    if state == "any":
+        return sa.true()
+    if state is None:
+        return sa.or_(status.is_(None), status != "rejected")
+    if state == "unreviewed":
+        return status.is_(None)
+    if state == "reviewed":
+        return status.is_not(None)
+    return status == state
 
 
 _TERM = re.compile(r"([^\W_]+)(\*?)")

@@ -1,0 +1,527 @@
+"""The HTTP API and the dashboard: one FastAPI app over the library (:mod:`tocsin.browse`,
+:mod:`tocsin.review`). Routes are thin: parse, one library call, render.
+
+:func:`create_app` takes the configuration, the store, the settings and the knowledge base
+explicitly; nothing is global. JSON lives under ``/api/v1`` (OpenAPI schema at
+``/api/openapi.json``, a readable offline listing at ``/api/docs``); the dashboard pages are
+server-rendered with Jinja2 (autoescaping on: article text is untrusted) and sent with a strict
+Content-Security-Policy (scripts only from this server, as files; the chart library is
+plotly's bundled ``plotly.min.js``, served from the installed package).
+
+Security: write routes need ``Authorization: Bearer <token>`` (tokens from the configuration,
+compared with :func:`hmac.compare_digest`, never logged); reads are open unless
+``protect_reads``, then a token (header, or the cookie set by ``/login``) is needed. Request
+bodies over ``max_body_bytes`` are refused with 413, counted as they arrive.
+"""
+
+
+import hmac
+import logging
+import re
+import threading
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+import jinja2
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import browse
+from .errors import InputError, NotFoundError, ReviewError, StoreError, TocsinError
+from .knowledge import Knowledge
+from .model import EVENT_TYPES, MODALITIES
+from .review import gold_records
+from .settings import Settings
+from .store import REVIEW_STATES, EventFilter, Store
+from .webconfig import ServerConfig
+
+__all__ = ["CSP", "create_app"]
+
+log = logging.getLogger(__name__)
+
+WEB = Path(__file__).resolve().parent / "web"
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+COOKIE = "tocsin_token"
+ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
+                    Callable[[MutableMapping[str, Any]], Awaitable[None]]], Awaitable[None]]
+
+
+def plotly_js() -> Path:
+    """The chart library's JavaScript, as shipped inside the plotly Python package."""
+    import plotly
+
+    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise TocsinError(f"plotly.min.js not found at {path}: reinstall plotly")
+    return path
+
+
+_RULE = re.compile(r"""\"([^"]+)\":(?:\"([^"]*)\"|'([^']*)')""")
+
+
+def plotly_css(js: str) -> str:
+    """The style rules plotly.js inserts at run time (which a strict CSP blocks), as a
+    stylesheet served from this server: read from the rules object in plotly.min.js."""
+    start = js.find('{"X,X div":')
+    end = js.find("};for(", start)
+    if start < 0 or end < 0:
+        return "/* plotly's style rules were not found in this version of plotly.min.js */\n"
+    rules = []
+    for m in _RULE.finditer(js, start, end):
+        selector = (m.group(1).replace("X", ".js-plotly-plot .plotly")
+                    .replace("Y", ".plotly-notifier"))
+        rules.append(f"{selector} {{{m.group(2) if m.group(2) is not None else m.group(3)}}}")
+    return "\n".join(rules) + "\n"
+
+
+class ApiError(Exception):
+    """An error answered with the one JSON error shape."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def _error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+# --------------------------------------------------------------------------------------------
+# Middleware: security headers, body size limit
+# --------------------------------------------------------------------------------------------
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class Guard:
+    """Pure ASGI middleware: security headers on every response, and request bodies over
+    ``limit`` bytes (declared, or counted while they arrive) refused with 413."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def guarded_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in self.headers if k not in have]
+            await send(message)
+
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(guarded_send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(guarded_send)
+
+    async def _refuse(self, send: Any) -> None:
+        body = JSONResponse(_error_body(413, "too_large",
+                                        f"request body over {self.limit} bytes"),
+                            status_code=413).body
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Query parameters shared by the API and the dashboard
+# --------------------------------------------------------------------------------------------
+
+
+def _blank(value: str | None) -> str | None:
+    return None if value is None or not value.strip() else value.strip()
+
+
+def _day(value: str | None, name: str) -> date | None:
+    value = _blank(value)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _fraction(value: str | None, name: str) -> float | None:
+    value = _blank(value)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {value!r} is not a number") from exc
+    if not 0 <= number <= 1:
+        raise ValueError(f"{name} must be from 0 to 1, got {value}")
+    return number
+
+
+def event_query(
+    type: str | None = Query(None, description=f"One of {', '.join(EVENT_TYPES)}"),
+    actor: str | None = Query(None, description="Substring of the actor's name"),
+    country: str | None = Query(None, description="Actor country code (RUS, USA, NATO…)"),
+    weapon: str | None = Query(None, description="Substring of the weapon, or its KB id"),
+    location: str | None = Query(None, description="Substring of the place, its KB id or "
+                                 "country code"),
+    language: str | None = Query(None, description="fr, en, uk or ru"),
+    since: str | None = Query(None, description="YYYY-MM-DD (inclusive)"),
+    until: str | None = Query(None, description="YYYY-MM-DD (inclusive)"),
+    text: str | None = Query(None, description="Words of the evidence sentence (full text)"),
+    min_confidence: str | None = Query(None, description="0 to 1"),
+    flag: str | None = Query(None, description=f"One of {', '.join(browse.STORY_FLAGS)}"),
+    review: str | None = Query(None, description=f"One of {', '.join(REVIEW_STATES)}; "
+                               "default: all but rejected"),
+    sort: str = Query("date", description=f"One of {', '.join(browse.EVENT_SORTS)}"),
+    cursor: str | None = Query(None, description="next_cursor of the previous page"),
+    limit: int = Query(50, ge=1, le=browse.MAX_PAGE),
+) -> browse.EventQuery:
+    flt = EventFilter(type=_blank(type), actor=_blank(actor), country=_blank(country),
+                      language=_blank(language), since=_day(since, "since"),
+                      until=_day(until, "until"), text=_blank(text),
+                      min_confidence=_fraction(min_confidence, "min_confidence"),
+                      review=_blank(review))
+    return browse.EventQuery(flt, weapon=_blank(weapon), location=_blank(location),
+                             flag=_blank(flag), sort=_blank(sort) or "date",
+                             cursor=_blank(cursor), limit=limit)
+
+
+class ReviewRequest(BaseModel):
+    action: str = Field(description="accept, reject or correct")
+    changes: dict[str, Any] | None = Field(
+        None, description="For 'correct': type, actor {name, country}, weapon {name}, "
+        "location {name, country}, date {year, month, day} or 'YYYY-MM-DD', modality")
+    note: str | None = Field(None, description="Free text kept in the audit record")
+
+
+# --------------------------------------------------------------------------------------------
+# The app
+# --------------------------------------------------------------------------------------------
+
+
+def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowledge) -> FastAPI:
+    """The API and dashboard over ``store``. The caller owns the store (and closes it)."""
+    app = FastAPI(title="Tocsin", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Nuclear-signaling events from news: events, stories, "
+                  "documents with evidence, timeline, analyst review.")
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
+                                   autoescape=True, undefined=jinja2.StrictUndefined)
+    templates.globals.update(EVENT_TYPES=EVENT_TYPES, MODALITIES=MODALITIES,
+                             REVIEW_STATES=REVIEW_STATES, STORY_FLAGS=browse.STORY_FLAGS,
+                             EVENT_SORTS=browse.EVENT_SORTS)
+    ingest_lock = threading.Lock()   # one document through the models at a time
+    static_files = {p.name: p for p in (WEB / "static").iterdir() if p.is_file()}
+    static_files["plotly.min.js"] = plotly_js()
+    chart_css = plotly_css(static_files["plotly.min.js"].read_text(encoding="utf-8"))
+
+    # -- security -------------------------------------------------------------------------
+
+    def _who(token: str | None) -> str | None:
+        """The name of the configured token equal to ``token`` (constant-time compares)."""
+        if not token:
+            return None
+        found = None
+        given = token.encode()
+        for name, secret in config.tokens:
+            if hmac.compare_digest(given, secret.encode()):
+                found = name
+        return found
+
+    def _bearer(request: Request) -> str | None:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        return value.strip() if scheme.lower() == "bearer" else None
+
+    def can_read(request: Request) -> None:
+        if not config.protect_reads:
+            return
+        if _who(_bearer(request) or request.cookies.get(COOKIE)) is None:
+            if not request.url.path.startswith("/api/"):
+                raise ApiError(303, "login", "log in", {"location": "/login"})
+            raise ApiError(401, "unauthorized", "a valid token is needed to read",
+                           {"www-authenticate": "Bearer"})
+
+    def writer(request: Request) -> str:
+        """Who writes: only the Authorization header counts (a cookie could be forged by
+        another site's form: no CSRF)."""
+        if not config.writes_enabled:
+            raise ApiError(403, "writes_disabled",
+                           "writes are disabled: no token is configured on this server")
+        name = _who(_bearer(request))
+        if name is None:
+            raise ApiError(401, "unauthorized", "a valid token is needed: "
+                           "Authorization: Bearer <token>", {"www-authenticate": "Bearer"})
+        return name
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _respond(request: Request, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> Response:
+        if request.url.path.startswith("/api/") or status < 400:
+            if status < 400:
+                return RedirectResponse(headers["location"] if headers else "/",
+                                        status_code=status)
+            return JSONResponse(_error_body(status, code, message), status_code=status,
+                                headers=headers)
+        page = templates.get_template("error.html").render(
+            status=status, message=message, title=str(status), writes=config.writes_enabled)
+        return HTMLResponse(page, status_code=status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return _respond(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return _respond(request, 404, "not_found", str(exc))
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError) -> Response:
+        return _respond(request, 400, "bad_request", str(exc))
+
+    @app.exception_handler(ReviewError)
+    async def _bad_review(request: Request, exc: ReviewError) -> Response:
+        return _respond(request, 400, "bad_review", str(exc))
+
+    @app.exception_handler(InputError)
+    async def _bad_input(request: Request, exc: InputError) -> Response:
+        return _respond(request, 400, "bad_input", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> Response:
+        log.error("store error: %s", exc)
+        return _respond(request, 503, "store_unavailable", "the database is unavailable")
+
+    @app.exception_handler(TocsinError)
+    async def _tocsin_error(request: Request, exc: TocsinError) -> Response:
+        log.error("%s: %s", type(exc).__name__, exc)
+        return _respond(request, 500, "server_error", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}"
+                 for e in exc.errors()]
+        return _respond(request, 422, "invalid_request", "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _respond(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "server_error", "internal error (see the server log)")
+
+    # -- JSON API -----------------------------------------------------------------------------
+
+    read = [Depends(can_read)]
+
+    @app.get("/api/v1/events", tags=["events"], dependencies=read,
+             summary="Events, filtered, sorted, one page at a time")
+    def api_events(q: Annotated[browse.EventQuery, Depends(event_query)]) -> dict[str, Any]:
+        page = browse.page_events(store, q)
+        return {"items": [r.to_json() for r in page.items], "next_cursor": page.next_cursor}
+
+    @app.get("/api/v1/events/{event_id}", tags=["events"], dependencies=read,
+             summary="One event with its review and audit history")
+    def api_event(event_id: str) -> dict[str, Any]:
+        return browse.event_detail(store, event_id).to_json()
+
+    @app.post("/api/v1/events/{event_id}/review", tags=["review"],
+              summary="Accept, reject or correct an event (needs a token)")
+    def api_review(event_id: str, body: ReviewRequest,
+                   who: Annotated[str, Depends(writer)]) -> dict[str, Any]:
+        return browse.review_and_show(store, kb, event_id, body.action, reviewer=who,
+                                      changes=body.changes, note=body.note).to_json()
+
+    @app.get("/api/v1/stories", tags=["stories"], dependencies=read,
+             summary="Stories, most mentioned first")
+    def api_stories(min_mentions: int = Query(1, ge=1), flag: str | None = None,
+                    limit: int = Query(100, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
+        return {"items": browse.list_stories(store, min_mentions, _blank(flag), limit)}
+
+    @app.get("/api/v1/stories/{story_id}", tags=["stories"], dependencies=read,
+             summary="A story with every mention, its source and evidence in context")
+    def api_story(story_id: str) -> dict[str, Any]:
+        return browse.story_view(store, story_id).to_json()
+
+    @app.get("/api/v1/documents/{content_id}", tags=["documents"], dependencies=read,
+             summary="A stored article: text and evidence spans")
+    def api_document(content_id: str) -> dict[str, Any]:
+        return browse.document_view(store, content_id).to_json()
+
+    @app.post("/api/v1/documents", tags=["documents"], status_code=201,
+              summary="Process and store one document (needs a token)",
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": {"type": "object", "properties": {
+                      "text": {"type": "string"}, "html": {"type": "string"},
+                      "url": {"type": "string"}, "title": {"type": "string"},
+                      "published": {"type": "string", "format": "date"},
+                      "source": {"type": "string"}, "doc": {"type": "string"}}}},
+                  "text/html": {"schema": {"type": "string"}},
+                  "text/plain": {"schema": {"type": "string"}}}}})
+    async def api_ingest(request: Request, who: Annotated[str, Depends(writer)]) -> JSONResponse:
+        record = browse.record_from_body(await request.body(),
+                                         request.headers.get("content-type", ""))
+
+        def work() -> browse.Ingested:
+            with ingest_lock:
+                return browse.ingest_document(store, settings, kb, record)
+
+        done = await run_in_threadpool(work)
+        return JSONResponse(done.to_json(), status_code=201 if done.stored else 200)
+
+    @app.get("/api/v1/timeline", tags=["timeline"], dependencies=read,
+             summary="Events per period by type and the escalation index")
+    def api_timeline(by: str = Query("week", description="day, week or month"),
+                     since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        return {"by": by, "buckets": browse.timeline_view(store, kb, by, _day(since, "since"),
+                                                          _day(until, "until"))}
+
+    @app.get("/api/v1/search", tags=["search"], dependencies=read,
+             summary="Stored sentences containing every word of q (full text, best first); "
+             "events whose evidence matches: GET /api/v1/events?text=")
+    def api_search(q: str = Query(..., min_length=1),
+                   limit: int = Query(20, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
+        return {"items": [{"doc": doc, "sentence": sentence}
+                          for doc, sentence in store.search_sentences(q, limit)]}
+
+    @app.get("/api/v1/export/gold", tags=["review"], dependencies=read,
+             summary="Reviewed events as gold (JSON lines, the spec's format)")
+    def api_gold() -> StreamingResponse:
+        import json
+
+        def lines() -> Iterator[str]:
+            for record in gold_records(store):
+                yield json.dumps(record, ensure_ascii=False) + "\n"
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson",
+                                 headers={"content-disposition":
+                                          'attachment; filename="tocsin-gold.jsonl"'})
+
+    @app.get("/api/docs", include_in_schema=False, dependencies=read)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(templates.get_template("apidocs.html").render(
+            spec=app.openapi(), title="API"))
+
+    # -- static files -----------------------------------------------------------------------
+
+    @app.get("/static/plotly.css", include_in_schema=False)
+    def static_plotly_css() -> Response:
+        return Response(chart_css, media_type="text/css",
+                        headers={"cache-control": "public, max-age=3600"})
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        path = static_files.get(name)
+        if path is None:
+            raise NotFoundError(f"no static file {name!r}")
+        media = {".js": "text/javascript", ".css": "text/css"}.get(path.suffix)
+        return FileResponse(path, media_type=media,
+                            headers={"cache-control": "public, max-age=3600"})
+
+    # -- dashboard ------------------------------------------------------------------------------
+
+    def page(name: str, **context: Any) -> HTMLResponse:
+        return HTMLResponse(templates.get_template(name).render(
+            writes=config.writes_enabled, **context))
+
+    @app.get("/", include_in_schema=False, dependencies=read)
+    def home(request: Request,
+             q: Annotated[browse.EventQuery, Depends(event_query)]) -> HTMLResponse:
+        result = browse.page_events(store, q)
+        params = {k: v for k, v in request.query_params.items() if k != "cursor" and v}
+        return page("events.html", title="Events", page=result, params=params)
+
+    @app.get("/events/{event_id}", include_in_schema=False, dependencies=read)
+    def event_page(event_id: str) -> HTMLResponse:
+        detail = browse.event_detail(store, event_id)
+        return page("event.html", title=f"Event {event_id}", d=detail)
+
+    @app.get("/stories", include_in_schema=False, dependencies=read)
+    def stories_page(min_mentions: int = Query(1, ge=1), flag: str | None = None
+                     ) -> HTMLResponse:
+        rows = browse.list_stories(store, min_mentions, _blank(flag), browse.MAX_PAGE)
+        return page("stories.html", title="Stories", stories=rows, flag=_blank(flag) or "",
+                    min_mentions=min_mentions)
+
+    @app.get("/stories/{story_id}", include_in_schema=False, dependencies=read)
+    def story_page(story_id: str) -> HTMLResponse:
+        return page("story.html", title=f"Story {story_id}",
+                    s=browse.story_view(store, story_id))
+
+    @app.get("/documents/{content_id}", include_in_schema=False, dependencies=read)
+    def document_page(content_id: str) -> HTMLResponse:
+        view = browse.document_view(store, content_id)
+        return page("document.html", title=view.title or view.doc, d=view)
+
+    @app.get("/login", include_in_schema=False)
+    def login_page() -> HTMLResponse:
+        return page("login.html", title="Log in", failed=False)
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        token = (form.get("token") or [""])[0].strip()
+        if _who(token) is None:
+            return HTMLResponse(templates.get_template("login.html").render(
+                writes=config.writes_enabled, title="Log in", failed=True), status_code=401)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+        return response
+
+    app.add_middleware(Guard, limit=config.max_body_bytes)
+    return app
