@@ -127,6 +127,11 @@ def test_eval_on_examples_reaches_the_bar() -> None:
     stories = next(line for line in proc.stdout.splitlines() if line.startswith("stories "))
     across = float(stories.split("across documents")[1].split("F1=")[1].split(";")[0])
     assert across >= 0.8, stories   # the examples' gold carries story labels too
+    by_type = next(line for line in proc.stdout.splitlines() if line.startswith("by type "))
+    recalls = {part.split()[0]: float(part.split("R=")[1].split()[0])
+               for part in by_type.split(": ", 1)[1].split("; ")}
+    assert {"threat", "exercise", "deployment"} <= set(recalls), by_type
+    assert all(0.0 <= r <= 1.0 for r in recalls.values()) and max(recalls.values()) > 0.5
 
 
 def test_eval_on_seeds_runs() -> None:

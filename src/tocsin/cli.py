@@ -544,6 +544,10 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
     click.echo(f"overall precision={ov.precision:.3f} recall={ov.recall:.3f} f1={ov.f1:.3f} "
                + " ".join(f"{a}={v:.3f}" for a in ATTRIBUTES
                           if (v := ov.accuracy(a)) is not None))
+    if report.by_type:
+        click.echo("by type (recall, precision, gold n): " + "; ".join(
+            f"{t} R={v.recall:.2f} P={v.precision:.2f} n={v.tp + v.fn}"
+            for t, v in sorted(report.by_type.items())))
     st = report.stories
     if st is not None:
         (ap, ar, af), (wp, wr, wf) = st.across, st.within

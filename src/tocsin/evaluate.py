@@ -108,6 +108,8 @@ class Report:
     predictions: list[Event] = field(default_factory=list)
     published: dict[str, date | None] = field(default_factory=dict)
     stories: StoryScore | None = None
+    # by gold type (recall) and by predicted type (false alarms): which signals are missed
+    by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
 
 def load_gold(path: Path) -> list[GoldDoc]:
@@ -185,11 +187,13 @@ def score_document(gold: GoldDoc, text: str | None, predictions: list[Event],
                     break
         if hit is None:
             tally.fn += 1
+            report.by_type[g.type].fn += 1
             report.misses.append((gold.doc, g))
             continue
         used.add(hit)
         report.matched[predictions[hit].event_id] = g
         tally.tp += 1
+        report.by_type[g.type].tp += 1
         for attr, ok in score_attributes(g.raw, predictions[hit]).items():
             tally.attr_n[attr] += 1
             tally.attr_ok[attr] += int(ok)
@@ -204,6 +208,7 @@ def score_document(gold: GoldDoc, text: str | None, predictions: list[Event],
         if any(p.span[0] < s[1] and s[0] < p.span[1] for s in optional_spans):
             continue
         tally.fp += 1
+        report.by_type[p.type].fp += 1
         report.false_alarms.append(p)
     return tally
 
