@@ -490,8 +490,8 @@ class Actors:
                 return nearest_assessor(r.start, r.assessors)
             if etype == "reaction":
                 # no one speaks: whoever does the judging verb ("NATO condemned"), else the
-                # voice of the passage (see fallback_actor) — the first state named in an
-                # unsigned judgment is the one judged ("Russia's claimed suspension is
+                # judge of the sentence before (see fallback_actor) — the first state named
+                # in an unsigned judgment is the one judged ("Russia's claimed suspension is
                 # legally invalid"), not the judge
                 return doer
         if doer is not None and doer.kind == "crews" and speaker is not None:
@@ -502,16 +502,15 @@ class Actors:
                        ) -> Mention | None:
         """Who acts when the sentence names no one: the actor of the event told just before
         when it plays the same part (a signal's details continue the signal; a judgment goes
-        on judging), else for a judgment the last speaker named (a statement's author), else
-        the state that fields the system named ("a Sarmat was launched")."""
+        on judging), else the state that fields the system named ("a Sarmat was
+        launched"). A quoted speaker is not the voice of the unsigned judgments around the
+        quote (in news and analysis those are the writer's), so none is taken from them."""
         judging = ("assessment", "reaction")
         previous = self.memory.last_emitted
         if previous is not None and previous[0].actor is not None and \
                 r.index - previous[1] <= STORY_WINDOW and \
                 (previous[0].type in judging) == (etype in judging):
             return Mention(r.start, r.start, previous[0].actor, "previous")
-        if etype in judging and self.memory.voice is not None:
-            return Mention(r.start, r.start, self.memory.voice.entity, "voice")
         if etype not in judging and weapon is not None and weapon.id is not None:
             system = self.kb.weapon_by_id.get(weapon.id)
             if system is not None and system.country and not system.generic:

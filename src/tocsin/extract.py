@@ -126,8 +126,6 @@ class ArticleExtractor:
                 self.prepare(i, sent, doc, lang, cues, matches, mentions, assessors)
             if reading is not None:
                 memory.last_reading = reading
-                if reading.speaker is not None and reading.speaker.entity.country:
-                    memory.voice = reading.speaker
             ev = self.sentence_event(reading) if reading is not None else None
             fact = self.facts(i, sent, lang, cues, ev, matches, mentions, reading)
             facts.append(fact)

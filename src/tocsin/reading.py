@@ -96,9 +96,6 @@ class Context:
     last_event_sentence: int = -10
     last_emitted: tuple[Event, int] | None = None   # the last event output, and its sentence
     last_reading: SentenceReading | None = None   # the last parsed sentence (Actors.find_speaker)
-    # the last speaker named: whose voice an unsigned judgment goes on in ("Ambassador X
-    # said … This announcement is irresponsible.")
-    voice: Mention | None = None
     last_date: tuple[EventDate, int] | None = None   # narrative date and its paragraph
     # the narrative date to come back to after a recalled aside, and the aside's paragraph
     before_aside: tuple[tuple[EventDate, int] | None, int] | None = None
