@@ -290,3 +290,14 @@ def test_a_territory_phrase_gives_the_location(kb_settings: Settings, text: str)
     assert e.type == "deployment" and e.location is not None
     assert e.location.country == "SYL" and e.actor is not None and e.actor.country == "BOR"
 
+
+
+@pytest.mark.parametrize("text", [
+    "Si la Syldavie reprend ses essais nucléaires, la Bordurie procédera elle aussi à un "
+    "essai nucléaire, a déclaré Szohôd mardi.",
+    "Borduria will conduct a nuclear test of its own if Syldavia resumes nuclear testing, "
+    "Szohôd said on Tuesday.",
+])
+def test_the_side_in_a_condition_is_not_the_doer(kb_settings: Settings, text: str) -> None:
+    e = one(text, kb_settings, published="2024-06-12")
+    assert e.type == "test" and e.actor is not None and e.actor.country == "BOR", e

@@ -233,6 +233,11 @@ class Actors:
         tokens, off = r.tokens, r.offset
         if not tokens or not tokens[0].doc.has_annotation("DEP"):
             return self.doer_by_order(span, r)
+        clause = condition_clause(r, span[0])
+        if clause is not None:
+            # "If the US tests, Russia will test too", "Russia will respond if the US tests":
+            # a trigger inside the condition is the main clause's act, not the condition's
+            return self.main_clause_subject(r, clause)
         tpos = r.start + span[0]
         tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
         for _ in range(6):
@@ -254,6 +259,17 @@ class Actors:
             if tok.head is tok:
                 return None
             tok = tok.head
+        return None
+
+    def main_clause_subject(self, r: SentenceReading, clause: Span) -> Mention | None:
+        """The subject of the sentence's main verb, when that verb is outside ``clause``."""
+        off = r.offset
+        for t in r.tokens:
+            pos = t.idx + off - r.start
+            if t.dep_ == "ROOT" and not clause[0] <= pos < clause[1]:
+                subj = subject_of(t)
+                if subj is not None and not clause[0] <= subj.idx + off - r.start < clause[1]:
+                    return self.np_mention(subj, r, r.assessors, r.mentions, r.matches)
         return None
 
     def doer_by_order(self, span: Span, r: SentenceReading) -> Mention | None:
@@ -293,6 +309,11 @@ class Actors:
     def verb_subject(self, span: Span, r: SentenceReading) -> Mention | None:
         """Subject of the verb that governs the words at ``span`` (not their owner)."""
         tokens, off = r.tokens, r.offset
+        clause = condition_clause(r, span[0])
+        if clause is not None:
+            # "If the US tests, Russia will test too", "Russia will respond if the US tests":
+            # a trigger inside the condition is the main clause's act, not the condition's
+            return self.main_clause_subject(r, clause)
         tpos = r.start + span[0]
         tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
         for _ in range(6):
@@ -570,6 +591,18 @@ def clause_start(lex: LanguageLexicon, folded: str, pos: int) -> int:
     pat = lex.cue("clause_break")
     found = [m.end() for m in pat.finditer(folded, 0, pos)] if pat else []
     return found[-1] if found else 0
+
+
+def condition_clause(r: SentenceReading, pos: int) -> Span | None:
+    """The conditional clause ("if …", "если …", "si …") holding sentence-relative ``pos``:
+    from the conditional word to the next comma, or to the end of the sentence."""
+    for a, b in r.conditions:
+        if a <= pos:
+            comma = r.text.find(",", b)
+            end = comma if comma >= 0 else len(r.text)
+            if pos < end:
+                return (a, end)
+    return None
 
 
 def in_later_condition(r: SentenceReading, trigger: int, subject: int) -> bool:
