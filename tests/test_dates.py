@@ -17,6 +17,9 @@ PUB = date(2024, 11, 21)   # a Thursday
     ("fr", "Le 4 avril, il a parlé.", PUB, (2024, 4, 4)),
     ("fr", "Le 25 décembre, il a parlé.", PUB, (2023, 12, 25)),      # after publication: last year
     ("fr", "Le 1er juillet 2023, tout était fini.", None, (2023, 7, 1)),
+    ("en", "In December the drills were held.", PUB, (2023, 12, None)),   # month only: last year
+    ("en", "In October the drills were held.", PUB, (2024, 10, None)),
+    ("ru", "В декабре прошли учения.", date(2025, 9, 1), (2024, 12, None)),
     ("fr", "Hier, le ministre a parlé.", PUB, (2024, 11, 20)),
     ("fr", "Mardi, le ministre a parlé.", PUB, (2024, 11, 19)),
     ("fr", "Jeudi, le ministre a parlé.", PUB, (2024, 11, 21)),      # the publication day itself

@@ -339,9 +339,12 @@ def resolve(expr: str, language: str, published: date | None,
     year = int(year_m.group()) if year_m else None
     if year is None and published is not None:
         year = published.year
-        if (month, day or 1) > (published.month, published.day) and day is not None \
-                and not future:
-            year = year - 1 or None   # "le 4 avril" in a March article: last year's
+        later = (month, day) > (published.month, published.day) if day is not None \
+            else month > published.month
+        if later and not future:
+            # "le 4 avril" in a March article is last year's, and so is "in December" told
+            # in September, unless it is to come ("will be held in December")
+            year = year - 1 or None
     elif year is None:
         year = inferred_year
     if day is not None:
