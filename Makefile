@@ -34,7 +34,7 @@ audit: install
 demo: install
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/tocsin run examples/corpus --db $(DB)
-	$(BIN)/tocsin events --db $(DB) --min-confidence 0.6 --limit 20
+	$(BIN)/tocsin events --db $(DB) --min-confidence 0.7 --limit 20
 	$(BIN)/tocsin stories --db $(DB) --min-mentions 4
 
 lint: install
