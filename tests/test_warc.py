@@ -129,3 +129,36 @@ def test_publication_date_from_the_page_else_the_crawl(tmp_path: Path) -> None:
     articles = [clean(d, Settings()) for d in docs]
     assert [getattr(a, "published", None) for a in articles] == [date(2023, 3, 25),
                                                                  date(2024, 11, 21)]
+
+
+def test_a_warc_url_is_read_like_the_file(archives: list[Path]) -> None:
+    """What a Spark task does with https://data.commoncrawl.org/... paths (served here by a
+    local HTTP server): download to a temporary folder, then read the same records."""
+    import functools
+    import http.server
+    import threading
+
+    from tocsin.spark import _read, list_tasks
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(archives[0].parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        url = f"{base}/{archives[0].name}"
+        assert list_tasks([url]) == [(0, url, None)]
+        got = list(_read(url, Settings()))
+        missing = list(_read(f"{base}/missing.warc.gz", Settings()))
+    finally:
+        server.shutdown()
+    want = list(read_documents([str(archives[0])], Settings()))
+    assert [i.doc.replace(url, "X") for i in got] == [
+        i.doc.replace(str(archives[0]), "X") for i in want]
+    assert [(getattr(i, "content_id", None), getattr(i, "reason", None)) for i in got] == [
+        (getattr(i, "content_id", None), getattr(i, "reason", None)) for i in want]
+    assert len(missing) == 1 and isinstance(missing[0], Skipped)
+    assert missing[0].reason.startswith("download failed")

@@ -273,7 +273,11 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
 
 
 @cli.command(name="spark")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option("--paths-from", type=click.Path(exists=True, dir_okay=False),
+              help="A file listing input paths or URLs, one a line (gzipped or not).")
+@click.option("--prefix", default="", help="Prepended to each line of --paths-from "
+              "(e.g. https://data.commoncrawl.org/).")
 @click.option("--out", "out_dir", required=True,
               help="Folder (or s3a://, hdfs:// URL) for the Parquet tables.")
 @click.option("--master", default=None,
@@ -282,16 +286,21 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one.")
 @click.option("--max-bytes", type=int, default=None,
               help="Skip files (and WARC records) larger than this (default 20 MB).")
-def spark_cmd(paths: tuple[str, ...], out_dir: str, master: str | None, overwrite: bool,
-              published: str | None, max_bytes: int | None) -> None:
+def spark_cmd(paths: tuple[str, ...], paths_from: str | None, prefix: str, out_dir: str,
+              master: str | None, overwrite: bool, published: str | None,
+              max_bytes: int | None) -> None:
     """Run the pipeline on Apache Spark over PATHS (WARC files, folders, any input `tocsin
     run` reads); write documents, events and skips as Parquet under OUT (load them with
     `tocsin load OUT --db ...`)."""
+    from .spark import paths_from as listed
     from .spark import run_job, session
 
     settings = _settings(published, max_bytes)
     try:
-        summary = run_job(session(master), paths, out_dir, settings, overwrite=overwrite)
+        inputs = [*paths, *(listed(paths_from, prefix) if paths_from else [])]
+        if not inputs:
+            raise click.UsageError("give PATHS or --paths-from")
+        summary = run_job(session(master), inputs, out_dir, settings, overwrite=overwrite)
     except TocsinError as exc:
         _fail(exc)
     rows = ", ".join(f"{n} {t}" for t, n in summary.rows.items())

@@ -19,13 +19,17 @@ shuffle), so that loading gives what a local run gives.
 
 from __future__ import annotations
 
+import gzip
 import os
 import resource
 import sys
+import tempfile
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError, TocsinError
@@ -35,6 +39,7 @@ from .nlp import get_resources
 from .parquet import COLUMNS, TABLES, result_rows
 from .pipeline import process_item
 from .settings import Settings
+from .warc import is_warc, read_warc
 
 TASK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("input", "long"), ("path", "string"), ("pid", "long"), ("loaded_models", "bool"),
@@ -58,15 +63,61 @@ class JobSummary:
     peak_mb: float            # the largest peak resident memory of one worker process
 
 
+def is_url(path: str) -> bool:
+    return path.startswith(("http://", "https://"))
+
+
 def list_tasks(paths: Sequence[str]) -> list[Task]:
-    """The input files in the order a local run reads them, numbered from 0."""
+    """The input files in the order a local run reads them, numbered from 0. URLs (of WARC
+    files, e.g. https://data.commoncrawl.org/crawl-data/CC-NEWS/...) are kept as given."""
     tasks: list[Task] = []
-    for n, item in enumerate(iter_inputs(paths)):
-        if isinstance(item, Skipped):
-            tasks.append((n, item.doc, item))
-        else:
-            tasks.append((n, item[0], None))
+    for path in paths:
+        if is_url(path):
+            tasks.append((len(tasks), path, None))
+            continue
+        for item in iter_inputs([path]):
+            if isinstance(item, Skipped):
+                tasks.append((len(tasks), item.doc, item))
+            else:
+                tasks.append((len(tasks), item[0], None))
     return tasks
+
+
+def paths_from(listing: str, prefix: str = "") -> list[str]:
+    """The paths listed one a line in ``listing`` (gzipped or not; Common Crawl publishes
+    ``warc.paths.gz`` per month), each prefixed with ``prefix``."""
+    try:
+        with open(listing, "rb") as f:
+            data = f.read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"{listing}: cannot read the list of paths ({exc})") from exc
+    return [prefix + line.strip() for line in data.decode("utf-8", "replace").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def download(url: str, folder: str, attempts: int = 4) -> str:
+    """Fetch ``url`` into ``folder`` in bounded pieces, retrying with backoff (Common Crawl
+    answers 503 when busy); the local path, or an InputError saying why not."""
+    import urllib.error
+    import urllib.request
+
+    target = os.path.join(folder, os.path.basename(url.split("?")[0]) or "download")
+    for attempt in range(attempts):
+        try:
+            req = urllib.request.Request(url, headers={"User-Agent": "tocsin"})
+            with urllib.request.urlopen(req, timeout=60) as resp, open(target, "wb") as out:
+                while data := resp.read(1 << 20):
+                    out.write(data)
+            return target
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            code = getattr(exc, "code", None)
+            if attempt == attempts - 1 or (code is not None and code < 500):
+                raise InputError(f"download failed: {reason}") from exc
+            time.sleep(2 ** attempt)
+    raise InputError("download failed")   # pragma: no cover - the loop returns or raises
 
 
 def process_task(task: Task, settings: Settings) -> Iterator[tuple[str, tuple[Any, ...]]]:
@@ -94,11 +145,24 @@ def process_task(task: Task, settings: Settings) -> Iterator[tuple[str, tuple[An
 
 
 def _read(given: str, settings: Settings) -> Iterator[Any]:
-    """The documents and skips of one file; a file gone since the listing is a skip."""
-    try:
-        yield from read_documents([given], settings)
-    except InputError as exc:
-        yield Skipped("ingest", f"unreadable: {exc}", given)
+    """The documents and skips of one file (a URL: downloaded to the worker's temporary
+    folder first); a file gone since the listing, or a failed download, is a skip."""
+    if not is_url(given):
+        try:
+            yield from read_documents([given], settings)
+        except InputError as exc:
+            yield Skipped("ingest", f"unreadable: {exc}", given)
+        return
+    if not is_warc(given.split("?")[0]):
+        yield Skipped("ingest", "only WARC/WET files are read from a URL", given)
+        return
+    with tempfile.TemporaryDirectory(prefix="tocsin-") as tmp:
+        try:
+            path = download(given, tmp)
+        except InputError as exc:
+            yield Skipped("ingest", str(exc), given)
+            return
+        yield from read_warc(given, Path(path), settings)
 
 
 def _process_partition(settings: Settings, tasks: Iterable[Task]
