@@ -162,3 +162,15 @@ def test_a_warc_url_is_read_like_the_file(archives: list[Path]) -> None:
         (getattr(i, "content_id", None), getattr(i, "reason", None)) for i in want]
     assert len(missing) == 1 and isinstance(missing[0], Skipped)
     assert missing[0].reason.startswith("download failed")
+
+
+def test_an_empty_or_non_warc_file_is_one_skip(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.warc"
+    junk.write_bytes(b"<html>this is not an archive</html>\n" * 100)
+    docs, skips = read([empty, junk])
+    assert docs == []
+    assert [(s.doc.rsplit("/", 1)[1], s.reason) for s in skips] == [
+        ("empty.warc.gz", "empty file"),
+        ("junk.warc#0", "corrupt WARC record: no version line or Content-Length")]

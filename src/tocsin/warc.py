@@ -65,6 +65,9 @@ def read_warc(given: str, path: Path, settings: Settings) -> Iterator[Item]:
     """Every document and skip of one web-archive file, in file order."""
     _need_warcio()
     cap = settings.max_bytes + HEADER_ROOM
+    if path.stat().st_size == 0:
+        yield Skipped("ingest", "empty file", given)
+        return
     with path.open("rb") as f:
         gzipped = f.read(3) == GZIP_MAGIC
         f.seek(0)
