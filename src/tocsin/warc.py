@@ -44,7 +44,6 @@ _IN_CHUNK = 1 << 16
 _OUT_CHUNK = 1 << 20
 # room for WARC and HTTP headers on top of the payload limit
 HEADER_ROOM = 1 << 16
-_WARC_LINE = re.compile(rb"(?:^|\n)WARC/\d")
 
 
 def is_warc(path: str | Path) -> bool:
