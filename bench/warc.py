@@ -122,11 +122,13 @@ def measure(mode: str, folder: Path) -> dict[str, Any]:
         spark.sparkContext.setLogLevel("ERROR")
         spark_start = time.perf_counter() - started
         started = time.perf_counter()
-        with tempfile.TemporaryDirectory() as out:
-            run_job(spark, files, out + "/out", Settings())
-            import pyarrow.parquet as pq
+        import pyarrow.parquet as pq
 
-            rows = pq.read_table(out + "/out/tasks").to_pylist()
+        # next to the input folder: kept with --keep (for `tocsin load` timings), else
+        # removed with the temporary folder
+        out = str(folder.with_name(f"{folder.name}.{mode}.out"))
+        run_job(spark, files, out, Settings(), overwrite=True)
+        rows = pq.read_table(out + "/tasks").to_pylist()
         spark.stop()
         stats = [{"records": r["items"], "documents": r["documents"], "parsed": r["parsed"],
                   "events": r["events"], "pid": r["pid"], "loaded": r["loaded_models"],
@@ -146,7 +148,8 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=20_000)
     ap.add_argument("--files", type=int, default=8)
     ap.add_argument("--modes", default=",".join(MODES))
-    ap.add_argument("--keep", type=Path, help="Build (or reuse) the archives in this folder.")
+    ap.add_argument("--keep", type=Path, help="Build (or reuse) the archives in this folder; "
+                    "keep the Spark output beside it (FOLDER.spark2.out...).")
     ap.add_argument("--measure", choices=MODES, help=argparse.SUPPRESS)
     ap.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
