@@ -1,7 +1,7 @@
 """Local mode and Spark local mode give identical events and skips on web archives built from
 the example articles, non-news pages, non-HTML records, a broken record and a truncated gzip
-member; loading is idempotent; stories and the escalation index over the loaded output equal
-those of the local run (issue 11, items 3 and 4)."""
+member (and a Parquet corpus); loading is idempotent; stories and the escalation index over
+the loaded output equal those of the local run (issue 11, items 3 and 4)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tocsin.parquet import read_results
 from tocsin.store import EventFilter, open_store
 from tocsin.timeline import timeline
 
+from .test_warc import write_parquet_corpus
 from .warcgen import build_archives
 
 pytest.importorskip("pyspark")
@@ -42,13 +43,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory, spark: Any) -> dict[str, Path
     tmp = tmp_path_factory.mktemp("spark")
     folder = tmp / "archives"
     build_archives(folder, articles_wanted=4)
+    write_parquet_corpus(folder / "e.parquet")   # a Parquet corpus beside the archives
     runner = CliRunner()
     local_db, spark_db, out = tmp / "local.db", tmp / "spark.db", tmp / "out"
     res = runner.invoke(cli, ["run", str(folder), "--db", str(local_db)])
     assert res.exit_code == 0, res.output
     res = runner.invoke(cli, ["spark", str(folder), "--out", str(out), "--master", "local[2]"])
     assert res.exit_code == 0, res.output
-    assert "4 tasks" in res.output
+    assert "5 tasks" in res.output
     res = runner.invoke(cli, ["load", str(out), "--db", str(spark_db)])
     assert res.exit_code == 0, res.output
     return {"local": local_db, "spark": spark_db, "out": out, "folder": folder}
@@ -57,7 +59,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory, spark: Any) -> dict[str, Path
 def test_spark_and_local_store_identical_events_and_skips(runs: dict[str, Path]) -> None:
     local = open_store(str(runs["local"])).snapshot()
     loaded = open_store(str(runs["spark"])).snapshot()
-    assert len(local["events"]) > 10 and len(local["skips"]) == 9
+    assert len(local["events"]) > 10 and len(local["skips"]) == 10
+    assert any("e.parquet#1" in row[2] for row in local["events"])
     for table in ("documents", "sentences", "events", "skips"):
         assert loaded[table] == local[table], table
 
@@ -85,7 +88,7 @@ def test_models_load_once_per_worker_process(runs: dict[str, Path]) -> None:
     import pyarrow.parquet as pq
 
     tasks = pq.read_table(runs["out"] / "tasks").to_pylist()
-    assert len(tasks) == 4                     # one task per input file
+    assert len(tasks) == 5                     # one task per input file
     pids = {t["pid"] for t in tasks}
     assert 1 <= len(pids) <= 2                 # local[2]: at most two Python workers
     loads = [t for t in tasks if t["loaded_models"]]
@@ -96,7 +99,7 @@ def test_models_load_once_per_worker_process(runs: dict[str, Path]) -> None:
 def test_nothing_dropped_and_in_input_order(runs: dict[str, Path]) -> None:
     results = list(read_results(runs["out"]))
     keys = [r.doc for r in results]
-    assert len(keys) == len(set(keys)) == 13 + 9
+    assert len(keys) == len(set(keys)) == 15 + 10
     files = [k.rsplit("#", 1)[0] for k in keys]
     assert files == sorted(files)
 
@@ -105,7 +108,7 @@ def test_loading_again_changes_nothing(runs: dict[str, Path]) -> None:
     before = open_store(str(runs["spark"])).snapshot()
     res = CliRunner().invoke(cli, ["load", str(runs["out"]), "--db", str(runs["spark"])])
     assert res.exit_code == 0, res.output
-    assert "0 documents processed" in res.output and "13 already stored" in res.output
+    assert "0 documents processed" in res.output and "15 already stored" in res.output
     assert open_store(str(runs["spark"])).snapshot() == before
 
 

@@ -174,3 +174,34 @@ def test_an_empty_or_non_warc_file_is_one_skip(tmp_path: Path) -> None:
     assert [(s.doc.rsplit("/", 1)[1], s.reason) for s in skips] == [
         ("empty.warc.gz", "empty file"),
         ("junk.warc#0", "corrupt WARC record: no version line or Content-Length")]
+
+
+def write_parquet_corpus(path: Path) -> Path:
+    """A Parquet corpus: an article as text, one as HTML, a row without text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .warcgen import CORPUS
+
+    text = (CORPUS / "en_biden_armageddon.txt").read_text(encoding="utf-8")
+    other = (CORPUS / "en_us_intel_tactical.txt").read_text(encoding="utf-8")
+    paras = "".join(f"<p>{t}</p>" for t in other.split("\n") if t.strip())
+    pq.write_table(pa.table({
+        "text": [text, None, None],
+        "html": [None, f"<html><body><article>{paras}</article></body></html>", None],
+        "url": ["https://a.example/1", "https://a.example/2", None],
+        "published": [date(2024, 5, 6), None, None],
+    }), path)
+    return path
+
+
+def test_a_parquet_corpus_is_read_row_by_row(tmp_path: Path) -> None:
+    corpus = write_parquet_corpus(tmp_path / "corpus.parquet")
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    docs, skips = read([corpus, broken])
+    assert [(d.doc.rsplit("/", 1)[1], d.kind, d.published) for d in docs] == [
+        ("corpus.parquet#1", "text", date(2024, 5, 6)), ("corpus.parquet#2", "html", None)]
+    assert [(s.doc.rsplit("/", 1)[1], s.reason) for s in skips] == [
+        ("corpus.parquet#3", "record has no non-empty 'text' or 'html' field"),
+        ("broken.parquet", "not a readable Parquet file (ArrowInvalid)")]

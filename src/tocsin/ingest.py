@@ -331,6 +331,11 @@ def read_file(given: str, path: Path, settings: Settings) -> Iterator[Item]:
 
         yield from read_warc(given, path, settings)
         return
+    if suffix == ".parquet":   # a corpus: one document per row, like JSONL
+        from .parquet import read_corpus
+
+        yield from read_corpus(given, path, settings)
+        return
     if suffix not in KNOWN_SUFFIXES and suffix:
         yield Skipped("ingest", f"unsupported file type '{suffix}'", given)
         return

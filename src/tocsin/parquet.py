@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import ConfigError, InputError
-from .model import Article, DocumentResult, Note, Sentence, Skipped
+from .model import Article, DocumentResult, Note, RawDocument, Sentence, Skipped
 from .settings import Settings
 from .store import Store, _event_row, _row_to_event, events
 
@@ -162,6 +162,40 @@ def read_results(folder: Path) -> Iterator[DocumentResult]:
         group[t].append(row)
     if current is not None:
         yield result_from_rows(*group)
+
+
+CORPUS_COLUMNS: tuple[str, ...] = ("text", "html", "url", "title", "published", "source")
+
+
+def read_corpus(given: str, path: Path, settings: Settings
+                ) -> Iterator[RawDocument | Skipped]:
+    """A Parquet corpus: one document per row (columns as in JSONL corpora: ``text`` or
+    ``html``, and optional ``url``, ``title``, ``published``, ``source``), addressed as
+    ``path#N`` from 1, read a batch of rows at a time."""
+    from .ingest import record_to_document
+
+    _pyarrow()
+    import pyarrow.parquet as pq
+
+    try:
+        f = pq.ParquetFile(path)
+        names = set(f.schema_arrow.names)
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a damaged file
+        yield Skipped("ingest", f"not a readable Parquet file ({type(exc).__name__})", given)
+        return
+    if not {"text", "html"} & names:
+        yield Skipped("ingest", "Parquet corpus has no 'text' or 'html' column", given)
+        return
+    n = 0
+    try:
+        for batch in f.iter_batches(batch_size=64,
+                                    columns=[c for c in CORPUS_COLUMNS if c in names]):
+            for rec in batch.to_pylist():
+                n += 1
+                yield record_to_document(f"{given}#{n}", rec, settings)
+    except Exception as exc:  # noqa: BLE001 - a damaged row group ends the file here
+        yield Skipped("ingest", f"Parquet corpus unreadable after row {n} "
+                      f"({type(exc).__name__})", f"{given}#{n + 1}")
 
 
 def load(folder: Path, store: Store, settings: Settings | None = None) -> Counter[str]:
