@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 # Re-pin after changing dependencies in pyproject.toml (uv in a throwaway tool venv).
 lock:
 	$(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install -q uv
-	.venv-tools/bin/uv pip compile pyproject.toml --extra dev --extra pg --generate-hashes \
+	.venv-tools/bin/uv pip compile pyproject.toml --extra dev --extra pg --extra spark --generate-hashes \
 		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header \
 		-o requirements.lock
 

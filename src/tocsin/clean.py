@@ -181,7 +181,8 @@ def clean(raw: RawDocument, settings: Settings) -> Article | Skipped:
                        f"{settings.max_paragraph_chars} characters split into pieces"),)
     return Article(doc=raw.doc, content_id=raw.content_id, text=text, language=language,
                    paragraphs=paragraphs, title=title, url=raw.url,
-                   published=published or settings.published, source=raw.source, kind=kind,
+                   published=published or raw.crawled or settings.published,
+                   source=raw.source, kind=kind,
                    notes=notes)
 
 

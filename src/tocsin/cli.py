@@ -272,6 +272,61 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
         out.print(_event_table(rows))
 
 
+@cli.command(name="spark")
+@click.argument("paths", nargs=-1)
+@click.option("--paths-from", type=click.Path(exists=True, dir_okay=False),
+              help="A file listing input paths or URLs, one a line (gzipped or not).")
+@click.option("--prefix", default="", help="Prepended to each line of --paths-from "
+              "(e.g. https://data.commoncrawl.org/).")
+@click.option("--out", "out_dir", required=True,
+              help="Folder (or s3a://, hdfs:// URL) for the Parquet tables.")
+@click.option("--master", default=None,
+              help="Spark master (default: the one spark-submit sets, else local[*]).")
+@click.option("--overwrite", is_flag=True, help="Replace what OUT already holds.")
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one.")
+@click.option("--max-bytes", type=int, default=None,
+              help="Skip files (and WARC records) larger than this (default 20 MB).")
+def spark_cmd(paths: tuple[str, ...], paths_from: str | None, prefix: str, out_dir: str,
+              master: str | None, overwrite: bool, published: str | None,
+              max_bytes: int | None) -> None:
+    """Run the pipeline on Apache Spark over PATHS (WARC files, folders, any input `tocsin
+    run` reads); write documents, events and skips as Parquet under OUT (load them with
+    `tocsin load OUT --db ...`)."""
+    from .spark import paths_from as listed
+    from .spark import run_job, session
+
+    settings = _settings(published, max_bytes)
+    try:
+        inputs = [*paths, *(listed(paths_from, prefix) if paths_from else [])]
+        if not inputs:
+            raise click.UsageError("give PATHS or --paths-from")
+        summary = run_job(session(master), inputs, out_dir, settings, overwrite=overwrite)
+    except TocsinError as exc:
+        _fail(exc)
+    rows = ", ".join(f"{n} {t}" for t, n in summary.rows.items())
+    click.echo(f"{out_dir}: {rows}; {summary.tasks} tasks on {len(summary.worker_pids)} "
+               f"worker processes, models loaded {summary.model_loads} times, "
+               f"{summary.seconds:.1f} s")
+
+
+@cli.command(name="load")
+@click.argument("parquet_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--db", default="tocsin.db", show_default=True,
+              help="SQLite file or SQLAlchemy URL (postgresql+psycopg://...).")
+def load_cmd(parquet_dir: str, db: str) -> None:
+    """Load what `tocsin spark --out PARQUET_DIR` wrote into the database (re-running never
+    duplicates); stories and duplicates are then recomputed from everything stored."""
+    from .parquet import load
+    from .store import open_store
+
+    try:
+        with open_store(db) as store:
+            counts = load(Path(parquet_dir), store)
+            _print_summary(store, counts, db)
+    except TocsinError as exc:
+        _fail(exc)
+
+
 def _event_table(events: list[Event]) -> Table:
     t = Table(show_lines=False, box=None, pad_edge=False)
     for c, width in (("date", 10), ("type", 12), ("actor", 26), ("weapon", 18),

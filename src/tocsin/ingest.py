@@ -30,6 +30,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")   # see tocsin.warc
 
 Item = RawDocument | Skipped
 log = logging.getLogger(__name__)
@@ -324,6 +325,16 @@ def read_file(given: str, path: Path, settings: Settings) -> Iterator[Item]:
         # FIFOs block, devices never end and report size 0: only regular files are read
         yield Skipped("ingest", f"not a regular file ({_file_kind(st.st_mode)}); "
                       "Tocsin reads regular files only", given)
+        return
+    if path.name.lower().endswith(WARC_SUFFIXES):   # web archives: records, not one file
+        from .warc import read_warc
+
+        yield from read_warc(given, path, settings)
+        return
+    if suffix == ".parquet":   # a corpus: one document per row, like JSONL
+        from .parquet import read_corpus
+
+        yield from read_corpus(given, path, settings)
         return
     if suffix not in KNOWN_SUFFIXES and suffix:
         yield Skipped("ingest", f"unsupported file type '{suffix}'", given)

@@ -51,6 +51,7 @@ class RawDocument:
     published: date | None = None
     source: str | None = None
     notes: tuple[Note, ...] = ()   # what reading changed (bytes replaced...), kept on record
+    crawled: date | None = None    # when a web archive fetched it: the last publication fallback
 
 
 @dataclass(frozen=True)
