@@ -178,6 +178,19 @@ def make_judge(p: Prepared, res: Resources) -> Judge | None:
     return judge
 
 
+def corroborated(events: list[Event], facts: list[SentenceFacts], settings: Settings
+                 ) -> list[Event]:
+    """The article's events, or none when only the judge saw a signal and was not sure of
+    any: on articles the rules read as empty, the judge's doubtful events were mostly false
+    alarms (nuclear power, idioms, conventional weapons), its sure ones real signals told in
+    words the lexicons lack."""
+    if not events or any(f.rule_type is not None for f in facts):
+        return events
+    if max(e.confidence for e in events) >= settings.judge_alone_confidence:
+        return events
+    return []
+
+
 def process_article(article: Article, settings: Settings,
                     started: float | None = None) -> DocumentResult:
     """Parse and extract; over the time budget (counted from ``started``), a skip."""
@@ -194,8 +207,9 @@ def process_article(article: Article, settings: Settings,
     try:
         p = prepare(article, res, deadline)
         if p.docs:
-            events, _ = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
-                                       p.matches, p.cues)
+            events, facts = extract_events(article, p.docs, p.sentences, res,
+                                           make_judge(p, res), p.matches, p.cues)
+            events = corroborated(events, facts, settings)
         check(deadline)
     except OverBudget:
         return _over_budget(article.doc, article.content_id, article.notes, settings)

@@ -32,6 +32,9 @@ class Settings:
     learned: bool = True                 # the learned sentence layer decides (False: rules only)
     model_path: str | None = None        # a model built by `tocsin train` (default: bundled)
     embed_threads: int = 1               # threads of the sentence encoder (per process)
+    # an article in which the rules see no signal at all (nuclear power, a sports "nuclear
+    # option", conventional strikes) keeps the judge's events only if one reaches this
+    judge_alone_confidence: float = 0.9
 
     def model_for(self, language: str) -> str | None:
         return dict(self.spacy_models).get(language)
