@@ -300,7 +300,8 @@ def test_migration_creates_tables(open_db: Opener) -> None:
     else:
         assert "ix_sentences_text_tsv" in {ix["name"] for ix in inspector.get_indexes("sentences")}
     with store.engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0004"
+        heads = set(conn.scalars(sa.text("SELECT version_num FROM alembic_version")))
+        assert "0005w" in heads
     # Opening again is a no-op migration that keeps the data.
     run = store.begin_run(Settings(), [])
     store.save(EN_RESULT, run)
@@ -316,7 +317,8 @@ def test_metadata_matches_migrations(store: Store) -> None:
     def include(name: str | None, type_: str, *_: object) -> bool:
         if type_ == "table" and name and name.startswith("sentences_fts"):
             return False
-        return not (type_ == "index" and name == "ix_sentences_text_tsv")
+        return not (type_ == "index" and name in ("ix_sentences_text_tsv",
+                                                   "ix_sentences_folded_tsv"))
 
     with store.engine.connect() as conn:
         context = MigrationContext.configure(

@@ -297,31 +297,43 @@ def _clip(text: str, width: int) -> str:
 @cli.command()
 @click.option("--db", default="tocsin.db", show_default=True)
 @click.option("--type", "etype", type=click.Choice(EVENT_TYPES))
-@click.option("--actor", help="Substring of the actor's name.")
-@click.option("--country", help="Actor country code (RUS, NATO, ...).")
+@click.option("--actor", help="Actor, in any language or by id (Putin, Poutine, Путин; else a "
+              "substring of the name).")
+@click.option("--country", help="Actor country: a code (RUS, NATO) or a name in any language.")
+@click.option("--weapon", help="Weapon system, in any language or by id (Iskander, Іскандер).")
+@click.option("--location", help="Where: a country or place in any language (Belarus, "
+              "Biélorussie, Белоруссия) or its code/id.")
+@click.option("--story", help="Story id (see `tocsin stories`).")
 @click.option("--language")
 @click.option("--since", help="YYYY-MM-DD")
 @click.option("--until", help="YYYY-MM-DD")
-@click.option("--text", help="Words that must occur in the sentence (full-text search).")
+@click.option("--text", help="Words that must occur in the sentence (full-text, accent- and "
+              "case-insensitive; names are searched in all languages).")
+@click.option("--exact-text", is_flag=True, help="Do not expand names in --text into their "
+              "other-language forms.")
 @click.option("--min-confidence", type=float)
 @click.option("--limit", type=int)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
               show_default=True)
 def events(db: str, etype: str | None, actor: str | None, country: str | None,
+           weapon: str | None, location: str | None, story: str | None,
            language: str | None, since: str | None, until: str | None, text: str | None,
-           min_confidence: float | None, limit: int | None, fmt: str) -> None:
-    """Query stored events."""
-    from .store import EventFilter, open_store
+           exact_text: bool, min_confidence: float | None, limit: int | None,
+           fmt: str) -> None:
+    """Query stored events (search across languages)."""
+    from .knowledge import load_knowledge
+    from .search import SearchQuery, search_events
+    from .store import open_store
 
     if not Path(db).exists() and "://" not in db:
         _fail(TocsinError(f"{db}: no database here; run `tocsin run PATH --db {db}` first"))
+    query = SearchQuery(text=text, actor=actor, country=country, weapon=weapon,
+                        location=location, story=story, type=etype, language=language,
+                        since=_date_option("--since", since), until=_date_option("--until", until),
+                        min_confidence=min_confidence, limit=limit, expand=not exact_text)
     try:
-        flt = EventFilter(type=etype, actor=actor, country=country, language=language,
-                          since=date.fromisoformat(since) if since else None,
-                          until=date.fromisoformat(until) if until else None, text=text,
-                          min_confidence=min_confidence, limit=limit)
         with open_store(db) as store:
-            found = store.query_events(flt)
+            found = search_events(store, query, load_knowledge())
     except (TocsinError, ValueError) as exc:
         _fail(exc)
     if fmt == "jsonl":
@@ -332,6 +344,17 @@ def events(db: str, etype: str | None, actor: str | None, country: str | None,
     else:
         out.print(_event_table(found))
         out.print(f"{len(found)} events")
+
+
+def _date_option(name: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD option; a bad value is a usage error naming the option."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)",
+                                 param_hint=f"'{name}'") from exc
 
 
 def _stored_events(db: str) -> list[Event]:

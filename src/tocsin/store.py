@@ -45,6 +45,7 @@ from tocsin.model import (
     Skipped,
 )
 from tocsin.settings import Settings
+from tocsin.textutil import fold
 
 __all__ = [
     "METADATA",
@@ -116,6 +117,8 @@ sentences = sa.Table(
     sa.Column("paragraph", sa.Integer(), nullable=False),
     sa.Column("text", sa.Text(), nullable=False),
     sa.UniqueConstraint("content_id", "start", name="uq_sentences_content_start"),
+    # folded text (PostgreSQL only; 0005w): what its accent-insensitive full-text index reads
+    sa.Column("folded", sa.Text(), nullable=True),
 )
 
 events = sa.Table(
@@ -226,7 +229,14 @@ class EventFilter:
       month) and matches when the period it names overlaps the range; events without a date
       are excluded as soon as either bound is set;
     * ``text``: words that must all occur in the evidence sentence (full-text search,
-      case-insensitive; a trailing ``*`` makes a word a prefix, as in ``nucl*``).
+      case-insensitive; a trailing ``*`` makes a word a prefix, as in ``nucl*``);
+    * ``text_groups``: a structured full-text query (built by :mod:`tocsin.search`): every
+      group must match, a group matches when one of its phrases occurs (words adjacent);
+    * ``actor_ids``, ``weapon_ids``: knowledge-base ids (any of them);
+    * ``countries``: actor country codes (any of them);
+    * ``location_ids``: place ids or country codes: the event's location is one of them or
+      lies in one of them;
+    * ``story_id``: the event is a mention of this story.
     """
 
     type: str | None = None
@@ -238,6 +248,12 @@ class EventFilter:
     text: str | None = None
     min_confidence: float | None = None
     limit: int | None = None
+    text_groups: tuple[tuple[str, ...], ...] | None = None
+    actor_ids: tuple[str, ...] | None = None
+    countries: tuple[str, ...] | None = None
+    weapon_ids: tuple[str, ...] | None = None
+    location_ids: tuple[str, ...] | None = None
+    story_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.type is not None and self.type not in EVENT_TYPES:
@@ -400,7 +416,8 @@ def _migrate(engine: Engine) -> None:
         conn.execution_options(tocsin_write=True)
         with conn.begin():
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            # "heads": migrations added in parallel on other branches apply side by side
+            command.upgrade(config, "heads")
 
 
 # --------------------------------------------------------------------------------------------
@@ -588,6 +605,8 @@ class Store:
                     "end": s.end,
                     "paragraph": s.paragraph,
                     "text": text[s.start : s.end],
+                    "folded": fold(text[s.start : s.end]) if self._dialect == "postgresql"
+                    else None,
                 }
                 for s in result.sentences
             ],
@@ -621,6 +640,59 @@ class Store:
         """Events matching ``filters``, ordered by date (undated last), doc, span start."""
         f = filters or EventFilter()
         e = events.c
+        where = self._conditions(f)
+        stmt = (
+            sa.select(events)
+            .where(*where)
+            .order_by(
+                e.date_year.asc().nulls_last(),
+                e.date_month.asc().nulls_last(),
+                e.date_day.asc().nulls_last(),
+                e.doc,
+                e.span_start,
+                e.event_id,
+            )
+        )
+        if f.limit is not None:
+            stmt = stmt.limit(f.limit)
+        with self._engine.connect() as conn:
+            return [_row_to_event(row._mapping) for row in conn.execute(stmt)]
+
+    def iter_event_batches(self, filters: EventFilter | None = None, batch_size: int = 1000
+                           ) -> Iterator[list[tuple[Event, dict[str, Any]]]]:
+        """Events matching ``filters`` in batches of at most ``batch_size``, ordered by event
+        id (keyset pagination: each batch is one short query, so memory stays bounded
+        whatever the size of the store). Each event comes with its document's ``url``,
+        ``title``, ``source`` and ``published``. ``filters.limit`` caps the total."""
+        if batch_size < 1:
+            raise ValueError(f"batch size must be positive, got {batch_size}")
+        f = filters or EventFilter()
+        where = self._conditions(f)
+        d = documents.c
+        last: str | None = None
+        left = f.limit
+        while left is None or left > 0:
+            n = batch_size if left is None else min(batch_size, left)
+            stmt = (sa.select(events, d.url.label("doc_url"), d.title.label("doc_title"),
+                              d.source.label("doc_source"), d.published.label("doc_published"))
+                    .join(documents, d.content_id == events.c.content_id)
+                    .where(*where, *([events.c.event_id > last] if last is not None else []))
+                    .order_by(events.c.event_id).limit(n))
+            with self._engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            yield [(_row_to_event(r._mapping),
+                    {"url": r.doc_url, "title": r.doc_title, "source": r.doc_source,
+                     "published": r.doc_published}) for r in rows]
+            last = rows[-1].event_id
+            if left is not None:
+                left -= len(rows)
+            if len(rows) < n:
+                return
+
+    def _conditions(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+        e = events.c
         where: list[sa.ColumnElement[bool]] = []
         if f.type is not None:
             where.append(e.type == f.type)
@@ -638,22 +710,40 @@ class Store:
             where.append(_date_at_most(f.until))
         if f.text is not None:
             where.append(self._sentence_matches(f.text))
-        stmt = (
-            sa.select(events)
-            .where(*where)
-            .order_by(
-                e.date_year.asc().nulls_last(),
-                e.date_month.asc().nulls_last(),
-                e.date_day.asc().nulls_last(),
-                e.doc,
-                e.span_start,
-                e.event_id,
-            )
-        )
-        if f.limit is not None:
-            stmt = stmt.limit(f.limit)
-        with self._engine.connect() as conn:
-            return [_row_to_event(row._mapping) for row in conn.execute(stmt)]
+        where.extend(self._entity_conditions(f))
+        return where
+
+    def _entity_conditions(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+        """The filters of :mod:`tocsin.search`: canonical ids, structured text, story."""
+        e = events.c
+        where: list[sa.ColumnElement[bool]] = []
+        if f.actor_ids is not None:
+            where.append(e.actor_id.in_(f.actor_ids))
+        if f.countries is not None:
+            where.append(e.actor_country.in_(f.countries))
+        if f.weapon_ids is not None:
+            where.append(e.weapon_id.in_(f.weapon_ids))
+        if f.location_ids is not None:
+            where.append(sa.or_(e.location_id.in_(f.location_ids),
+                                e.location_country.in_(f.location_ids)))
+        if f.story_id is not None:
+            where.append(e.event_id.in_(sa.select(story_mentions.c.event_id)
+                                        .where(story_mentions.c.story_id == f.story_id)))
+        if f.text_groups:
+            where.append(self._sentence_matches_groups(f.text_groups))
+        return where
+
+    def _sentence_matches_groups(self, groups: tuple[tuple[str, ...], ...]
+                                 ) -> sa.ColumnElement[bool]:
+        s = sentences.c
+        overlaps = [s.content_id == events.c.content_id, s.start < events.c.span_end,
+                    s.end > events.c.span_start]
+        if self._dialect == "sqlite":
+            matched_ids = sa.select(_sentences_fts.c.rowid).where(
+                _sentences_fts.c.text.match(_fts5_groups(groups)))
+            return sa.exists().where(*overlaps, s.id.in_(matched_ids))
+        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'"), _pg_groups(groups))
+        return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(tsquery))
 
     def _sentence_matches(self, query: str) -> sa.ColumnElement[bool]:
         """EXISTS a stored sentence overlapping the event's span that matches ``query``."""
@@ -807,7 +897,7 @@ class Store:
         """
         plain = {
             "documents": [c for c in documents.c if c.name not in ("run_id", "ingested_at")],
-            "sentences": [c for c in sentences.c if c.name != "id"],
+            "sentences": [c for c in sentences.c if c.name not in ("id", "folded")],
             "events": [c for c in events.c if c.name != "run_id"],
             "skips": [c for c in skips.c if c.name not in ("id", "run_id")],
             "stories": list(stories_table.c),
@@ -1005,11 +1095,50 @@ def _fts5_query(query: str) -> str:
 
 
 def _pg_tsvector() -> sa.ColumnElement[Any]:
-    # Must be spelled like the GIN index of the migration for PostgreSQL to use it.
-    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.text)
+    # Must be spelled like the GIN index of migration 0005w for PostgreSQL to use it: the
+    # folded text, so that the search ignores accents as SQLite's FTS5 does.
+    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.folded)
+
+
+def _pg_word(word: str, prefix: bool) -> str:
+    # fold() keeps letters letters; the _TERM pass keeps the tsquery free of its syntax
+    folded = "".join(m.group(1) for m in _TERM.finditer(fold(word)))
+    return folded + (":*" if prefix else "")
 
 
 def _pg_tsquery(query: str) -> sa.ColumnElement[Any]:
     # Terms are letters/digits only (see _TERM), so this string is a safe tsquery.
-    terms = " & ".join(w + (":*" if prefix else "") for w, prefix in _search_terms(query))
+    terms = " & ".join(_pg_word(w, prefix) for w, prefix in _search_terms(query))
     return sa.func.to_tsquery(sa.literal_column("'simple'"), terms)
+
+
+def _fts5_groups(groups: tuple[tuple[str, ...], ...]) -> str:
+    """AND of groups, OR within a group, each alternative a phrase; every word quoted."""
+    parts = []
+    for group in groups:
+        phrases = []
+        for phrase in group:
+            terms = _search_terms(phrase)
+            if not terms:
+                continue
+            body = " ".join(f'"{w}"' for w, _ in terms[:-1])
+            w, prefix = terms[-1]
+            last = f'"{w}"' + ("*" if prefix else "")
+            phrases.append(f"{body} + {last}" if body else last)
+        if phrases:
+            parts.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(parts) or '""'
+
+
+def _pg_groups(groups: tuple[tuple[str, ...], ...]) -> str:
+    parts = []
+    for group in groups:
+        phrases = []
+        for phrase in group:
+            terms = [_pg_word(w, p) for w, p in _search_terms(phrase)]
+            terms = [t for t in terms if t.strip(":*")]
+            if terms:
+                phrases.append("(" + " <-> ".join(terms) + ")")
+        if phrases:
+            parts.append("(" + " | ".join(phrases) + ")")
+    return " & ".join(parts) or "''"
