@@ -23,12 +23,16 @@ def tocsin(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
                           text=True, check=check, env=ENV)
 
 
+# Signals the rules and the learned layer both keep (the CLI tests need some events; the
+# earlier wording, "units had begun exercises with tactical nuclear weapons near the border",
+# is dropped by the retrained sentence model).
 ARTICLE = """Drills near the border
 
-The Russian Ministry of Defence said on Monday that Iskander-M units had begun exercises with
-tactical nuclear weapons near the border with Ukraine, the {n}th such drill this year.
+Russia's defence ministry said on Monday that Iskander-M units in the Southern Military District
+had begun the {n}th stage of exercises to practise the use of tactical nuclear weapons, on the
+orders of President Vladimir Putin.
 
-Ukraine's foreign ministry called the move a dangerous provocation.
+Ukraine's foreign ministry called the drills nuclear blackmail and a dangerous provocation.
 """
 
 

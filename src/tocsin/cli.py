@@ -294,43 +294,69 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.command()
-@click.option("--db", default="tocsin.db", show_default=True)
-@click.option("--type", "etype", type=click.Choice(EVENT_TYPES))
-@click.option("--actor", help="Actor, in any language or by id (Putin, Poutine, Путин; else a "
-              "substring of the name).")
-@click.option("--country", help="Actor country: a code (RUS, NATO) or a name in any language.")
-@click.option("--weapon", help="Weapon system, in any language or by id (Iskander, Іскандер).")
-@click.option("--location", help="Where: a country or place in any language (Belarus, "
-              "Biélorussie, Белоруссия) or its code/id.")
-@click.option("--story", help="Story id (see `tocsin stories`).")
-@click.option("--language")
-@click.option("--since", help="YYYY-MM-DD")
-@click.option("--until", help="YYYY-MM-DD")
-@click.option("--text", help="Words that must occur in the sentence (full-text, accent- and "
-              "case-insensitive; names are searched in all languages).")
-@click.option("--exact-text", is_flag=True, help="Do not expand names in --text into their "
-              "other-language forms.")
-@click.option("--min-confidence", type=float)
-@click.option("--limit", type=int)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
-              show_default=True)
-def events(db: str, etype: str | None, actor: str | None, country: str | None,
-           weapon: str | None, location: str | None, story: str | None,
-           language: str | None, since: str | None, until: str | None, text: str | None,
-           exact_text: bool, min_confidence: float | None, limit: int | None,
-           fmt: str) -> None:
-    """Query stored events (search across languages)."""
-    from .knowledge import load_knowledge
-    from .search import SearchQuery, search_events
-    from .store import open_store
+search_options = [
+    click.option("--type", "etype", type=click.Choice(EVENT_TYPES)),
+    click.option("--actor", help="Actor, in any language or by id (Putin, Poutine, Путин; else "
+                 "a substring of the name)."),
+    click.option("--country", help="Actor country: a code (RUS, NATO) or a name in any "
+                 "language."),
+    click.option("--weapon", help="Weapon system, in any language or by id (Iskander, "
+                 "Іскандер)."),
+    click.option("--location", help="Where: a country or place in any language (Belarus, "
+                 "Biélorussie, Белоруссия) or its code/id."),
+    click.option("--story", help="Story id (see `tocsin stories`)."),
+    click.option("--language"),
+    click.option("--since", help="YYYY-MM-DD"),
+    click.option("--until", help="YYYY-MM-DD"),
+    click.option("--text", help="Words that must occur in the sentence (full-text, accent- and "
+                 "case-insensitive; names are searched in all languages)."),
+    click.option("--exact-text", is_flag=True, help="Do not expand names in --text into their "
+                 "other-language forms."),
+    click.option("--min-confidence", type=click.FloatRange(0, 1)),
+    click.option("--limit", type=click.IntRange(min=1)),
+]
 
+
+def with_search_options(f: Any) -> Any:
+    for opt in reversed(search_options):
+        f = opt(f)
+    return f
+
+
+def _search_query(etype: str | None, actor: str | None, country: str | None,
+                  weapon: str | None, location: str | None, story: str | None,
+                  language: str | None, since: str | None, until: str | None,
+                  text: str | None, exact_text: bool, min_confidence: float | None,
+                  limit: int | None) -> Any:
+    from .search import SearchQuery
+
+    start, end = _date_option("--since", since), _date_option("--until", until)
+    if start and end and start > end:
+        raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
+    return SearchQuery(text=text, actor=actor, country=country, weapon=weapon,
+                       location=location, story=story, type=etype, language=language,
+                       since=start, until=end, min_confidence=min_confidence, limit=limit,
+                       expand=not exact_text)
+
+
+def _check_db(db: str) -> None:
     if not Path(db).exists() and "://" not in db:
         _fail(TocsinError(f"{db}: no database here; run `tocsin run PATH --db {db}` first"))
-    query = SearchQuery(text=text, actor=actor, country=country, weapon=weapon,
-                        location=location, story=story, type=etype, language=language,
-                        since=_date_option("--since", since), until=_date_option("--until", until),
-                        min_confidence=min_confidence, limit=limit, expand=not exact_text)
+
+
+@cli.command()
+@click.option("--db", default="tocsin.db", show_default=True)
+@with_search_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
+              show_default=True)
+def events(db: str, fmt: str, **search: Any) -> None:
+    """Query stored events (search across languages)."""
+    from .knowledge import load_knowledge
+    from .search import search_events
+    from .store import open_store
+
+    _check_db(db)
+    query = _search_query(**search)
     try:
         with open_store(db) as store:
             found = search_events(store, query, load_knowledge())
@@ -344,6 +370,42 @@ def events(db: str, etype: str | None, actor: str | None, country: str | None,
     else:
         out.print(_event_table(found))
         out.print(f"{len(found)} events")
+
+
+@cli.command(name="export")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "plover"]),
+              required=True, help="plover: PLOVER-style JSON lines (actor, recipient, event, "
+              "mode, context, text offsets, citation).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True),
+              default="-", show_default=True, help="Output file ('-': standard output; "
+              "parquet needs a file).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Events read and written at a time (memory stays bounded by it).")
+@with_search_options
+def export_cmd(db: str, fmt: str, out_path: str, batch_size: int, **search: Any) -> None:
+    """Export stored events, streamed in batches (filters as for `tocsin events`)."""
+    from .export import export_events
+    from .knowledge import load_knowledge
+    from .search import build_filter
+    from .store import open_store
+
+    _check_db(db)
+    if fmt == "parquet" and out_path == "-":
+        raise click.BadParameter("parquet is binary: give a file", param_hint="'--out'")
+    query = _search_query(**search)
+    try:
+        with open_store(db) as store:
+            flt = build_filter(query, load_knowledge())
+            if out_path == "-":
+                counts = export_events(store, sys.stdout.buffer, fmt, flt, batch_size)
+            else:
+                with open(out_path, "wb") as fh:
+                    counts = export_events(store, fh, fmt, flt, batch_size)
+    except (TocsinError, ValueError, OSError) as exc:
+        _fail(exc)
+    if out_path != "-":
+        click.echo(f"{counts.events} events written to {out_path} ({fmt})", err=True)
 
 
 def _date_option(name: str, value: str | None) -> date | None:
