@@ -21,11 +21,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import TocsinError
-from .ingest import iter_paths, read_documents
+from .ingest import iter_paths
 from .model import EVENT_TYPES, DocumentResult, Event, RawDocument, Skipped
 from .output import event_csv_rows
 from .pipeline import process_item, save_result
 from .settings import Settings
+from .sources import STDIN, read_inputs
 
 # Markup off: sentences, file names and skip reasons come from documents and must print as
 # they are ("[/]" in a headline is text, not a rich tag).
@@ -56,7 +57,7 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
              skip: set[str] | None = None) -> Iterator[tuple[RawDocument | Skipped,
                                                              DocumentResult | None]]:
     """Process documents in order; items whose content is already stored yield None."""
-    items = read_documents(paths, settings)
+    items = read_inputs(paths, settings, sys.stdin.buffer)
     if workers <= 1:
         for item in items:
             if skip is not None and isinstance(item, RawDocument) and item.content_id in skip:
@@ -154,12 +155,13 @@ def with_input_options(f: Any) -> Any:
 @with_input_options
 def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int | None,
         workers: int) -> None:
-    """Ingest PATHS (files or folders), extract events and store them in the database."""
+    """Ingest PATHS (files or folders; - reads standard input: one document, or JSON lines
+    of records), extract events and store them in the database."""
     from .store import open_store
 
     settings = _settings(published, max_bytes)
     try:
-        n_files = sum(1 for _ in iter_paths(paths))
+        n_files = sum(1 for _ in iter_paths(p for p in paths if p != STDIN))
         store = open_store(db)
     except TocsinError as exc:
         _fail(exc)
@@ -568,6 +570,68 @@ def triggers_cmd(csv_path: str | None, db: str, window: int, plot_path: str | No
     if plot_path:
         plot_study(result, plot_path)
         click.echo(f"chart written to {plot_path}")
+
+
+@cli.command(name="watch")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="YAML/TOML file: feeds, folders, interval, allow_private, timeout, "
+              "max_bytes, max_items_per_feed, max_attempts, user_agent.")
+@click.option("--feed", "feeds", multiple=True, help="RSS/Atom feed URL (repeatable).")
+@click.option("--folder", "folders", multiple=True,
+              type=click.Path(file_okay=False), help="Folder to watch for new files "
+              "(repeatable).")
+@click.option("--every", "interval", type=click.FloatRange(min=1), default=None,
+              help="Seconds between two passes (default 900).")
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Allow feeds and pages on private, loopback and link-local addresses.")
+@click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
+              help="Allow only this private network (repeatable), e.g. 10.20.0.0/16.")
+@click.option("--alerts", "alerts_path", type=click.Path(exists=True, dir_okay=False),
+              help="Alert rules (YAML/TOML) checked after each pass (see `tocsin alerts`).")
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one.")
+def watch_cmd(db: str, config_path: str | None, feeds: tuple[str, ...],
+              folders: tuple[str, ...], interval: float | None, once: bool,
+              allow_private: bool | None, allow_networks: tuple[str, ...],
+              alerts_path: str | None, published: str | None) -> None:
+    """Follow RSS/Atom feeds and folders: process and store what is new, every --every
+    seconds (Ctrl-C stops). What was seen is remembered in the database across restarts."""
+    import logging
+
+    from .knowledge import load_knowledge
+    from .store import open_store
+    from .watch import config_from, load_watch_config, watch
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = _settings(published, None)
+    overrides = {"feeds": feeds, "folders": folders, "interval": interval,
+                 "allow_private": allow_private, "allow_networks": allow_networks}
+    try:
+        config = (load_watch_config(Path(config_path), **overrides) if config_path
+                  else config_from({}, "command line", **overrides))
+        hooks = [_print_pass]
+        if alerts_path:
+            hooks.append(_alerts_hook(Path(alerts_path)))
+        with open_store(db) as store:
+            watch(store, config, settings, load_knowledge(), once=once, after_pass=hooks)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    except TocsinError as exc:
+        _fail(exc)
+
+
+def _print_pass(_store: Any, report: Any) -> None:
+    click.echo(f"{report.started:%Y-%m-%d %H:%M:%S} pass: {report.new_items} new items, "
+               f"{report.documents} documents stored, {report.events} events, "
+               f"{report.skipped} skipped, {report.already_stored} already stored, "
+               f"{len(report.errors)} errors ({report.seconds:.1f} s)", err=True)
+    for source, reason in report.errors:
+        click.echo(f"  error {source}: {reason}", err=True)
+
+
+def _alerts_hook(path: Path) -> Any:
+    raise TocsinError("alerts are not available yet")
 
 
 @cli.command(name="eval")

@@ -31,3 +31,8 @@ def describe_unexpected(exc: BaseException, limit: int = 200) -> str:
     if len(message) > limit:
         message = message[: limit - 1] + "…"
     return f"unexpected {type(exc).__name__}: {message} (a bug: please report it with the log)"
+
+
+class FetchError(TocsinError):
+    """A URL could not or may not be fetched (refused address, HTTP error, too large, timeout).
+    ``tocsin watch`` records it as the reason of a skip and goes on; it never stops a run."""

@@ -211,6 +211,21 @@ duplicates_table = sa.Table(
     sa.Column("similarity", sa.Float(), nullable=False),
 )
 
+# What `tocsin watch` has seen (migration 0006w): one row per feed item or folder file, so a
+# restart neither fetches nor processes it again. status: done | skipped | error (retried).
+watch_items = sa.Table(
+    "watch_items",
+    METADATA,
+    sa.Column("source", sa.Text(), primary_key=True),     # feed URL or folder path
+    sa.Column("item", sa.Text(), primary_key=True),       # entry id/link, or file:size:mtime
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("content_id", sa.Text(), nullable=True),
+    sa.Column("reason", sa.Text(), nullable=True),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+)
+
 # SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
 _sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
 
@@ -476,6 +491,13 @@ class Store:
                 f"cannot write to {self!r}: {detail} (is another process writing to it, "
                 "or is the disk full or read-only?)"
             ) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction for the modules that keep their own tables here (watch,
+        alerts); errors as for every write of the store."""
+        with self._write() as conn:
+            yield conn
 
     # -- runs -------------------------------------------------------------------------------
 
