@@ -631,7 +631,52 @@ def _print_pass(_store: Any, report: Any) -> None:
 
 
 def _alerts_hook(path: Path) -> Any:
-    raise TocsinError("alerts are not available yet")
+    from .alerts import check_alerts, load_alert_config
+    from .knowledge import load_knowledge
+
+    config = load_alert_config(path)     # a bad file stops before the first pass
+
+    def hook(store: Any, _report: Any) -> None:
+        _print_alerts(check_alerts(store, config, load_knowledge()))
+
+    return hook
+
+
+def _print_alerts(report: Any) -> None:
+    for rule, key, channel in report.sent:
+        click.echo(f"  alert sent: {rule} {key} ({channel})", err=True)
+    for rule, key, channel, why in report.failed:
+        click.echo(f"  alert NOT sent: {rule} {key} ({channel}): {why}; tried again next "
+                   "check", err=True)
+    if report.pending:
+        click.echo(f"  {report.pending} alert(s) left pending by an interrupted check are "
+                   "not re-sent (see alerts_sent)", err=True)
+
+
+@cli.command(name="alerts")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--config", "config_path", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Alert rules (YAML/TOML): webhook, base_url, rules.")
+def alerts_cmd(db: str, config_path: str) -> None:
+    """Check alert rules on what is stored; deliver each new alert once (webhook POST
+    and/or a log line on stderr). `tocsin watch --alerts FILE` checks after each pass."""
+    import logging
+
+    from .alerts import check_alerts, load_alert_config
+    from .knowledge import load_knowledge
+    from .store import open_store
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _check_db(db)
+    try:
+        config = load_alert_config(Path(config_path))
+        with open_store(db) as store:
+            report = check_alerts(store, config, load_knowledge())
+    except TocsinError as exc:
+        _fail(exc)
+    _print_alerts(report)
+    click.echo(f"{len(report.sent)} alerts sent, {len(report.failed)} failed", err=True)
 
 
 @cli.command(name="eval")

@@ -226,6 +226,22 @@ watch_items = sa.Table(
     sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Alerts delivered (migration 0007w): one row per alert and channel, claimed before the
+# delivery (status pending) and marked after it (sent | failed), so each is sent once.
+alerts_sent = sa.Table(
+    "alerts_sent",
+    METADATA,
+    sa.Column("alert_id", sa.Text(), primary_key=True),   # hash of rule and key
+    sa.Column("channel", sa.Text(), primary_key=True),    # webhook | log
+    sa.Column("rule", sa.Text(), nullable=False),
+    sa.Column("key", sa.Text(), nullable=False),          # event id, or period
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
 _sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
 
