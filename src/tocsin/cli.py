@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from rich.text import Text
 from .errors import TocsinError
 from .ingest import iter_paths
 from .model import EVENT_TYPES, DocumentResult, Event, RawDocument, Skipped
-from .output import event_csv_rows
+from .output import EVENT_CSV_COLUMNS, event_csv_rows
 from .pipeline import process_item, save_result
 from .settings import Settings
 from .sources import STDIN, read_inputs
@@ -32,7 +33,8 @@ from .sources import STDIN, read_inputs
 # they are ("[/]" in a headline is text, not a rich tag).
 err = Console(stderr=True, markup=False)
 # Pipes and CI logs get a readable width rather than rich's 80-column default.
-out = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+out = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160,
+              markup=False)
 
 
 def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Settings:
@@ -42,7 +44,8 @@ def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Set
         try:
             changes["published"] = date.fromisoformat(published)
         except ValueError as exc:
-            raise click.BadParameter(f"{published!r} is not a date (use YYYY-MM-DD)") from exc
+            raise click.BadParameter(f"{published!r} is not a date (use YYYY-MM-DD)",
+                                     param_hint="'--published'") from exc
     if max_bytes is not None:
         changes["max_bytes"] = max_bytes
     return s.with_(**changes) if changes else s
@@ -135,9 +138,9 @@ def cli() -> None:
 
 common_input = [
     click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one."),
-    click.option("--max-bytes", type=int, default=None,
+    click.option("--max-bytes", type=click.IntRange(min=1), default=None,
                  help="Skip files larger than this (default 20 MB)."),
-    click.option("--workers", type=int, default=1, show_default=True,
+    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Processes for extraction (models load once per process)."),
 ]
 
@@ -246,14 +249,20 @@ def _print_summary(store: Any, counts: Counter[str], db: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]),
+              default="jsonl", show_default=True)
 @with_input_options
+@click.option("--ids", is_flag=True, help="Table: show event ids.")
+@click.option("--full", is_flag=True, help="Table: show whole evidence sentences (wrapped).")
 def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: int | None,
-            workers: int) -> None:
-    """Extract events from PATHS without a database; JSONL on stdout, skips on stderr."""
+            workers: int, ids: bool, full: bool) -> None:
+    """Extract events from PATHS (files, folders, - for standard input) without a database;
+    JSONL or CSV on stdout as documents are read, skips on stderr."""
     settings = _settings(published, max_bytes)
     rows: list[Event] = []
+    writer = csv.writer(sys.stdout) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(EVENT_CSV_COLUMNS)
     try:
         for _, result in _results(paths, settings, workers):
             assert result is not None
@@ -263,6 +272,11 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
                 s = result.skipped
                 click.echo(f"skipped {s.doc}: {s.stage}: {s.reason}", err=True)
                 continue
+            if writer is not None:
+                rows_out = event_csv_rows(result.events)
+                next(rows_out)       # the header, written once
+                writer.writerows(rows_out)
+                continue
             for ev in result.events:
                 if fmt == "jsonl":
                     sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
@@ -271,21 +285,60 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
     except TocsinError as exc:
         _fail(exc)
     if fmt == "table":
-        out.print(_event_table(rows))
+        out.print(_event_table(rows, ids=ids, full=full))
 
 
-def _event_table(events: list[Event]) -> Table:
-    t = Table(show_lines=False, box=None, pad_edge=False)
-    for c, width in (("date", 10), ("type", 12), ("actor", 26), ("weapon", 18),
-                     ("modality", 11), ("doc", 22)):
-        t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=width,
-                     min_width=width if c in ("date", "type", "modality") else None)
-    t.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=EVIDENCE_WIDTH)
+# Column widths of the event table, and how far each may shrink on a narrow terminal.
+_COLUMNS = (("event", 16, 16), ("date", 10, 10), ("type", 12, 8), ("actor", 24, 10),
+            ("weapon", 18, 8), ("modality", 10, 8), ("doc", 22, 8))
+_MIN_EVIDENCE = 30
+
+
+def _column_widths(width: int, ids: bool) -> dict[str, int]:
+    """Widths that fit ``width`` characters: the evidence takes what the others leave,
+    which shrink (actor, weapon, doc, type, modality) when it would get less than 30."""
+    cols = {name: w for name, w, _ in _COLUMNS if ids or name != "event"}
+    mins = {name: m for name, _, m in _COLUMNS}
+    gaps = 2 * len(cols)                   # one space each side between columns
+    for name in ("actor", "doc", "weapon", "type", "modality"):
+        short = _MIN_EVIDENCE - (width - gaps - sum(cols.values()))
+        if short <= 0:
+            break
+        cols[name] -= min(short, cols[name] - mins[name])
+    cols["evidence"] = max(width - gaps - sum(cols.values()), 12)
+    return cols
+
+
+def _event_row(e: Event) -> dict[str, str]:
+    return {"event": e.event_id, "date": e.date.isoformat() if e.date else "",
+            "type": e.type,
+            "actor": f"{e.actor.name} ({e.actor.country or '?'})" if e.actor else "",
+            "weapon": e.weapon.name if e.weapon else "", "modality": e.modality,
+            "doc": Path(e.doc).name, "evidence": " ".join(e.sentence.split())}
+
+
+def _event_table(events: list[Event], ids: bool = False, full: bool = False,
+                 width: int | None = None) -> Table | Text:
+    """Events as a table that fits the terminal (``width``, default the console's): short
+    columns cut with an ellipsis, the evidence gets the rest. ``ids`` adds the event id
+    (what stories, exports and alerts refer to); ``full`` lists each event on a line with
+    its whole evidence sentence wrapped below it."""
+    if full:
+        text = Text()
+        for e in events:
+            r = _event_row(e)
+            text.append(" ".join(x for x in (r["event"] if ids else "", r["date"] or "undated",
+                                             r["type"], r["actor"] or "-", r["weapon"],
+                                             r["modality"], e.doc) if x), style="bold")
+            text.append(f"\n    {r['evidence']}\n")
+        return text
+    widths = _column_widths(width or out.width, ids)
+    t = Table(box=None, pad_edge=False, expand=False)
+    for name, w in widths.items():
+        t.add_column(name, no_wrap=True, overflow="ellipsis", width=w)
     for e in events:
-        t.add_row(e.date.isoformat() if e.date else "", e.type,
-                  f"{e.actor.name} ({e.actor.country})" if e.actor else "",
-                  e.weapon.name if e.weapon else "", e.modality, Path(e.doc).name,
-                  _clip(" ".join(e.sentence.split()), EVIDENCE_WIDTH))
+        r = _event_row(e)
+        t.add_row(*[r[name] for name in widths])
     return t
 
 
@@ -351,7 +404,9 @@ def _check_db(db: str) -> None:
 @with_search_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
               show_default=True)
-def events(db: str, fmt: str, **search: Any) -> None:
+@click.option("--ids", is_flag=True, help="Table: show event ids.")
+@click.option("--full", is_flag=True, help="Table: show whole evidence sentences (wrapped).")
+def events(db: str, fmt: str, ids: bool, full: bool, **search: Any) -> None:
     """Query stored events (search across languages)."""
     from .knowledge import load_knowledge
     from .search import search_events
@@ -370,8 +425,9 @@ def events(db: str, fmt: str, **search: Any) -> None:
     elif fmt == "csv":
         csv.writer(sys.stdout).writerows(event_csv_rows(found))
     else:
-        out.print(_event_table(found))
-        out.print(f"{len(found)} events")
+        out.print(_event_table(found, ids=ids, full=full))
+        out.print(f"{len(found)} events" + ("" if ids and full else
+                                           " (--ids: event ids; --full: whole evidence)"))
 
 
 @cli.command(name="export")
@@ -447,11 +503,7 @@ def timeline_cmd(db: str, by: str, since: str | None, until: str | None,
     from .knowledge import load_knowledge
     from .timeline import TYPE_WEIGHT, plot, timeline
 
-    try:
-        start = date.fromisoformat(since) if since else None
-        end = date.fromisoformat(until) if until else None
-    except ValueError as exc:
-        _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
+    start, end = _date_option("--since", since), _date_option("--until", until)
     buckets = timeline(_stored_events(db), load_knowledge(), by=by, since=start, until=end)
     t = Table(title=f"Nuclear signaling per {by}")
     t.add_column("from")
@@ -518,11 +570,7 @@ def report_cmd(db: str, out_path: str, since: str | None, until: str | None, by:
     from .knowledge import load_knowledge
     from .report import render
 
-    try:
-        start = date.fromisoformat(since) if since else None
-        end = date.fromisoformat(until) if until else None
-    except ValueError as exc:
-        _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
+    start, end = _date_option("--since", since), _date_option("--until", until)
     from .store import open_store
 
     events = _stored_events(db)
@@ -697,6 +745,7 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
         calibration_error,
         confidence_pairs,
         evaluate,
+        found_under,
         load_gold,
         plot_reliability,
         precision_at,
@@ -705,9 +754,18 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
     try:
         docs = [d for g in gold for d in load_gold(Path(g))]
         settings = Settings(learned=not rules_only, model_path=model_path)
+        if not docs:
+            raise TocsinError(f"no gold documents in {', '.join(gold)}")
+        if not found_under(docs, Path(root)):
+            raise TocsinError(f"none of the {len(docs)} gold documents was found under "
+                              f"--root {root} (their 'doc' paths are relative to it); "
+                              "nothing was scored")
         report = evaluate(docs, Path(root), settings)
     except TocsinError as exc:
         _fail(exc)
+    if report.n_missing:
+        click.echo(f"warning: {report.n_missing} of {report.n_docs} gold documents not found "
+                   f"under --root {root} (scored as missed; -v lists them)", err=True)
     t = Table(title=f"Evaluation on {', '.join(gold)}")
     for c in ("language", "gold", "pred", "TP", "P", "R", "F1", *ATTRIBUTES):
         t.add_column(c, justify="right")
