@@ -355,6 +355,15 @@ def _claim(store: Store, cand: Candidate, channel: str, max_attempts: int) -> bo
         return retried is not None
 
 
+def _settled(store: Store, rule: str, max_attempts: int) -> set[tuple[str, str]]:
+    """(key, channel) of this rule's alerts that will not be delivered again."""
+    a = alerts_sent.c
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(a.key, a.channel).where(
+            a.rule == rule, sa.or_(a.status != "failed", a.attempts >= max_attempts))).all()
+    return {(r.key, r.channel) for r in rows}
+
+
 def _mark(store: Store, cand: Candidate, channel: str, status: str,
           error: str | None = None) -> None:
     with store.transaction() as conn:
@@ -390,10 +399,13 @@ def check_alerts(store: Store, config: AlertConfig, kb: Knowledge,
         headers={"User-Agent": f"Tocsin/{__version__} alerts"})
     try:
         for rule in config.rules:
+            settled = _settled(store, rule.name, config.max_attempts)
             cands = (_index_candidates(store, rule, kb, config) if isinstance(rule, IndexRule)
                      else _event_candidates(store, rule, config))
             for cand in cands:
                 for channel in cand.channels:
+                    if (cand.key, channel) in settled:
+                        continue     # sent, being sent, or given up: no write at all
                     if not _claim(store, cand, channel, config.max_attempts):
                         continue
                     why = None

@@ -328,6 +328,9 @@ def watch_pass(store: Store, config: WatchConfig, settings: Settings, kb: Knowle
                 log.exception("watching %s failed", source)
                 state.error(source, "watch", describe_unexpected(exc))
         status = "done"
+    except KeyboardInterrupt:
+        status = "interrupted"      # what was saved is consistent; the next pass goes on
+        raise
     finally:
         if client is None:
             http.close()
