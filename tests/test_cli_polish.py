@@ -94,3 +94,33 @@ def test_python_311_and_312_are_allowed() -> None:
     assert spec == ">=3.11,<3.13"
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"python3\.11 python3\.12", makefile)
+
+
+def test_quiet_periods_read_as_quiet(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tocsin.knowledge import load_knowledge
+    from tocsin.model import EventDate
+    from tocsin.report import render
+    from tocsin.timeline import fill_gaps, plot, timeline
+
+    with open_store(str(tmp_path / "q.db")) as store:
+        fill(store)
+        events = store.query_events()
+    # the fixture's events are all on 2023-03-25; one more far later leaves quiet weeks
+    late = [e.__class__(**{**e.__dict__, "event_id": "late", "date": EventDate(2023, 5, 3)})
+            for e in events[:1]]
+    kb = load_knowledge()
+    buckets = timeline([*events, *late], kb, by="week")
+    assert [b.start for b in buckets] == [date(2023, 3, 20), date(2023, 5, 1)]
+    filled = fill_gaps(buckets, "week")
+    assert len(filled) == 7 and [bool(b.counts) for b in filled] == [True] + [False] * 5 + [True]
+    assert [b.start for b in fill_gaps(timeline(late, kb, by="month"), "month")] == [
+        date(2023, 5, 1)]
+    plot(buckets, str(tmp_path / "t.png"), by="week")
+    assert (tmp_path / "t.png").stat().st_size > 0
+    page = render([*events, *late], kb, by="week")
+    assert "Period 2023-03-20 to 2023-05-07, by week" in page
+    assert "<td>2023-03-27 to 2023-04-30: none</td>" in page
+    assert "Period 2023-01-01 to 2023-12-31, by week" in render(
+        events, kb, since=date(2023, 1, 1), until=date(2023, 12, 31))
