@@ -294,18 +294,27 @@ _COLUMNS = (("event", 16, 16), ("date", 10, 10), ("type", 12, 8), ("actor", 24, 
 _MIN_EVIDENCE = 30
 
 
-def _column_widths(width: int, ids: bool) -> dict[str, int]:
-    """Widths that fit ``width`` characters: the evidence takes what the others leave,
-    which shrink (actor, weapon, doc, type, modality) when it would get less than 30."""
-    cols = {name: w for name, w, _ in _COLUMNS if ids or name != "event"}
-    mins = {name: m for name, _, m in _COLUMNS}
+def _column_widths(width: int, ids: bool, longest: dict[str, int] | None = None
+                   ) -> dict[str, int]:
+    """Widths that fit ``width`` characters: a column is no wider than its longest value
+    (``longest``, by column), the evidence takes what the others leave, and they shrink
+    (actor, weapon, doc, type, modality) when it would get less than 30."""
+    longest = longest or {}
+    cols = {name: min(w, max(len(name), longest.get(name, w)))
+            for name, w, _ in _COLUMNS if ids or name != "event"}
+    mins = {name: min(m, cols[name]) for name, _, m in _COLUMNS if name in cols}
     gaps = 2 * len(cols)                   # one space each side between columns
     for name in ("actor", "doc", "weapon", "type", "modality"):
         short = _MIN_EVIDENCE - (width - gaps - sum(cols.values()))
         if short <= 0:
             break
         cols[name] -= min(short, cols[name] - mins[name])
-    cols["evidence"] = max(width - gaps - sum(cols.values()), 12)
+    # still too narrow: columns are left out rather than squeezed into nothing
+    for name in ("doc", "weapon", "modality", "type", "actor"):
+        if width - 2 * len(cols) - sum(cols.values()) >= 12:
+            break
+        del cols[name]
+    cols["evidence"] = max(width - 2 * len(cols) - sum(cols.values()), 12)
     return cols
 
 
@@ -332,12 +341,16 @@ def _event_table(events: list[Event], ids: bool = False, full: bool = False,
                                              r["modality"], e.doc) if x), style="bold")
             text.append(f"\n    {r['evidence']}\n")
         return text
-    widths = _column_widths(width or out.width, ids)
+    rows = [_event_row(e) for e in events]
+    longest = {name: max((len(r[name]) for r in rows), default=0) for name in rows[0]} \
+        if rows else {}
+    widths = _column_widths(width or out.width, ids, longest)
     t = Table(box=None, pad_edge=False, expand=False)
     for name, w in widths.items():
-        t.add_column(name, no_wrap=True, overflow="ellipsis", width=w)
-    for e in events:
-        r = _event_row(e)
+        # ids and dates are never cut: they are what one copies
+        t.add_column(name, no_wrap=True, overflow="ellipsis", width=w,
+                     min_width=w if name in ("event", "date") else None)
+    for r in rows:
         t.add_row(*[r[name] for name in widths])
     return t
 
