@@ -1,5 +1,9 @@
 # Two entry points: `make demo` (set up + run on the bundled examples) and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Python 3.11 or 3.12, whichever runs first (a pyenv shim may exist and not run); else empty,
+# and `make install` says so instead of building a venv with another Python.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' \
+	>/dev/null 2>&1 && { command -v $$p; break; }; done)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 DB     ?= demo.db
@@ -14,6 +18,8 @@ install: $(VENV)/.installed
 # Dependencies come from requirements.lock (exact versions, sha256 hashes: a changed or
 # substituted file is refused); then Tocsin itself, without resolving anything again.
 $(VENV)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON)" || { echo "Tocsin needs Python 3.11 or 3.12: none found on PATH" \
+		"(python3.11, python3.12, python3); set PYTHON=/path/to/python3.12" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements.lock

@@ -24,7 +24,7 @@ from . import test_store as _ts
 from .conftest import EXAMPLES
 from .test_store import EN_ID, FR_ID, _article, _event, _sentences
 
-open_db, store, filled = _ts.open_db, _ts.store, _ts.filled
+db_target, open_db, store, filled = _ts.db_target, _ts.open_db, _ts.store, _ts.filled
 
 TOKEN = "ana-token-0123456789abcdef"
 OTHER = "ben-token-0123456789abcdef"

@@ -25,7 +25,7 @@ from . import test_store as _ts
 from .test_store import EN_ID, EN_RESULT, FR_RESULT, Opener
 
 # the store fixtures, on SQLite and (with TOCSIN_TEST_PG_URL) on PostgreSQL
-open_db, store, filled = _ts.open_db, _ts.store, _ts.filled
+db_target, open_db, store, filled = _ts.db_target, _ts.open_db, _ts.store, _ts.filled
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -34,6 +35,7 @@ from tocsin.settings import Settings
 from tocsin.store import METADATA, EventFilter, Store, open_store
 
 PG_URL = os.environ.get("TOCSIN_TEST_PG_URL")
+HEAD = "0008"   # the one head of the migrations
 needs_pg = pytest.mark.skipif(not PG_URL, reason="set TOCSIN_TEST_PG_URL to test PostgreSQL")
 
 # --------------------------------------------------------------------------------------------
@@ -215,35 +217,37 @@ Opener = Callable[[], Store]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=needs_pg)])
-def open_db(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[Opener]:
+def db_target(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
+    """Where one fresh database of the given backend lives (an SQLite path, or a PostgreSQL
+    URL whose search_path is a schema of this test's own, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield os.path.join(tmp_path, "tocsin.db")
+        return
+    assert PG_URL
+    schema = f"tocsin_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def open_db(db_target: str) -> Iterator[Opener]:
     """A function opening (again and again) one fresh database of the given backend."""
     opened: list[Store] = []
-    if request.param == "sqlite":
-        target = os.path.join(tmp_path, "tocsin.db")
-        cleanup: Callable[[], None] = lambda: None  # noqa: E731
-    else:
-        assert PG_URL
-        schema = f"tocsin_test_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        target = url.render_as_string(hide_password=False)
-
-        def cleanup() -> None:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
     def opener() -> Store:
-        store = open_store(target)
+        store = open_store(db_target)
         opened.append(store)
         return store
 
     yield opener
     for store in opened:
         store.close()
-    cleanup()
 
 
 @pytest.fixture
@@ -300,12 +304,60 @@ def test_migration_creates_tables(open_db: Opener) -> None:
     else:
         assert "ix_sentences_text_tsv" in {ix["name"] for ix in inspector.get_indexes("sentences")}
     with store.engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0005"
+        assert list(conn.scalars(sa.text("SELECT version_num FROM alembic_version"))) == [HEAD]
     # Opening again is a no-op migration that keeps the data.
     run = store.begin_run(Settings(), [])
     store.save(EN_RESULT, run)
     store.close()
     assert open_db().is_known(EN_ID)
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    from tocsin.store import _MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+def test_migrations_have_one_head() -> None:
+    """Lines of migrations written in parallel are merged: one head, the one open_store ends at."""
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(_alembic_config()).get_heads() == [HEAD]
+
+
+# Heads of earlier versions: before issue 10, main after the API and review work (0005), and
+# the watch branch (0005w, 0006w, 0007w, written beside 0005).
+@pytest.mark.parametrize("previous", ["0004", "0005", "0007w"])
+def test_open_store_upgrades_a_database_at_any_earlier_head(db_target: str,
+                                                            previous: str) -> None:
+    from alembic import command
+
+    from tocsin.store import _to_url
+
+    engine = sa.create_engine(_to_url(db_target))
+    try:
+        with engine.begin() as conn:
+            config = _alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, previous)
+    finally:
+        engine.dispose()
+    with open_store(db_target) as store:
+        inspector = sa.inspect(store.engine)
+        tables = set(inspector.get_table_names())
+        assert {"event_reviews", "review_audit", "watch_items", "alerts_sent"} <= tables
+        assert "folded" in {c["name"] for c in inspector.get_columns("sentences")}
+        with store.engine.connect() as conn:
+            versions = list(conn.scalars(sa.text("SELECT version_num FROM alembic_version")))
+        assert versions == [HEAD]
+        run = store.begin_run(Settings(), [])
+        assert store.save(EN_RESULT, run) is True
+        assert {e.event_id for e in store.query_events()} == {e.event_id for e in EN_RESULT.events}
 
 
 def test_metadata_matches_migrations(store: Store) -> None:
@@ -316,7 +368,8 @@ def test_metadata_matches_migrations(store: Store) -> None:
     def include(name: str | None, type_: str, *_: object) -> bool:
         if type_ == "table" and name and name.startswith("sentences_fts"):
             return False
-        return not (type_ == "index" and name == "ix_sentences_text_tsv")
+        return not (type_ == "index" and name in ("ix_sentences_text_tsv",
+                                                   "ix_sentences_folded_tsv"))
 
     with store.engine.connect() as conn:
         context = MigrationContext.configure(

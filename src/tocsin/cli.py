@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -21,17 +22,19 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import TocsinError
-from .ingest import iter_paths, read_documents
+from .ingest import iter_paths
 from .model import EVENT_TYPES, DocumentResult, Event, RawDocument, Skipped
-from .output import event_csv_rows
+from .output import EVENT_CSV_COLUMNS, event_csv_rows
 from .pipeline import process_item, save_result
 from .settings import Settings
+from .sources import STDIN, read_inputs
 
 # Markup off: sentences, file names and skip reasons come from documents and must print as
 # they are ("[/]" in a headline is text, not a rich tag).
 err = Console(stderr=True, markup=False)
 # Pipes and CI logs get a readable width rather than rich's 80-column default.
-out = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+out = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160,
+              markup=False)
 
 
 def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Settings:
@@ -41,7 +44,8 @@ def _settings(published: str | None, max_bytes: int | None, **extra: Any) -> Set
         try:
             changes["published"] = date.fromisoformat(published)
         except ValueError as exc:
-            raise click.BadParameter(f"{published!r} is not a date (use YYYY-MM-DD)") from exc
+            raise click.BadParameter(f"{published!r} is not a date (use YYYY-MM-DD)",
+                                     param_hint="'--published'") from exc
     if max_bytes is not None:
         changes["max_bytes"] = max_bytes
     return s.with_(**changes) if changes else s
@@ -56,7 +60,7 @@ def _results(paths: tuple[str, ...], settings: Settings, workers: int,
              skip: set[str] | None = None) -> Iterator[tuple[RawDocument | Skipped,
                                                              DocumentResult | None]]:
     """Process documents in order; items whose content is already stored yield None."""
-    items = read_documents(paths, settings)
+    items = read_inputs(paths, settings, sys.stdin.buffer)
     if workers <= 1:
         for item in items:
             if skip is not None and isinstance(item, RawDocument) and item.content_id in skip:
@@ -134,9 +138,9 @@ def cli() -> None:
 
 common_input = [
     click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one."),
-    click.option("--max-bytes", type=int, default=None,
+    click.option("--max-bytes", type=click.IntRange(min=1), default=None,
                  help="Skip files larger than this (default 20 MB)."),
-    click.option("--workers", type=int, default=1, show_default=True,
+    click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Processes for extraction (models load once per process)."),
 ]
 
@@ -154,12 +158,13 @@ def with_input_options(f: Any) -> Any:
 @with_input_options
 def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int | None,
         workers: int) -> None:
-    """Ingest PATHS (files or folders), extract events and store them in the database."""
+    """Ingest PATHS (files or folders; - reads standard input: one document, or JSON lines
+    of records), extract events and store them in the database."""
     from .store import open_store
 
     settings = _settings(published, max_bytes)
     try:
-        n_files = sum(1 for _ in iter_paths(paths))
+        n_files = sum(1 for _ in iter_paths(p for p in paths if p != STDIN))
         store = open_store(db)
     except TocsinError as exc:
         _fail(exc)
@@ -244,14 +249,20 @@ def _print_summary(store: Any, counts: Counter[str], db: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]),
+              default="jsonl", show_default=True)
 @with_input_options
+@click.option("--ids", is_flag=True, help="Table: show event ids.")
+@click.option("--full", is_flag=True, help="Table: show whole evidence sentences (wrapped).")
 def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: int | None,
-            workers: int) -> None:
-    """Extract events from PATHS without a database; JSONL on stdout, skips on stderr."""
+            workers: int, ids: bool, full: bool) -> None:
+    """Extract events from PATHS (files, folders, - for standard input) without a database;
+    JSONL or CSV on stdout as documents are read, skips on stderr."""
     settings = _settings(published, max_bytes)
     rows: list[Event] = []
+    writer = csv.writer(sys.stdout) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(EVENT_CSV_COLUMNS)
     try:
         for _, result in _results(paths, settings, workers):
             assert result is not None
@@ -261,6 +272,11 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
                 s = result.skipped
                 click.echo(f"skipped {s.doc}: {s.stage}: {s.reason}", err=True)
                 continue
+            if writer is not None:
+                rows_out = event_csv_rows(result.events)
+                next(rows_out)       # the header, written once
+                writer.writerows(rows_out)
+                continue
             for ev in result.events:
                 if fmt == "jsonl":
                     sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
@@ -269,7 +285,7 @@ def extract(paths: tuple[str, ...], fmt: str, published: str | None, max_bytes: 
     except TocsinError as exc:
         _fail(exc)
     if fmt == "table":
-        out.print(_event_table(rows))
+        out.print(_event_table(rows, ids=ids, full=full))
 
 
 @cli.command(name="spark")
@@ -327,18 +343,70 @@ def load_cmd(parquet_dir: str, db: str) -> None:
         _fail(exc)
 
 
-def _event_table(events: list[Event]) -> Table:
-    t = Table(show_lines=False, box=None, pad_edge=False)
-    for c, width in (("date", 10), ("type", 12), ("actor", 26), ("weapon", 18),
-                     ("modality", 11), ("doc", 22)):
-        t.add_column(c, no_wrap=True, overflow="ellipsis", max_width=width,
-                     min_width=width if c in ("date", "type", "modality") else None)
-    t.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=EVIDENCE_WIDTH)
-    for e in events:
-        t.add_row(e.date.isoformat() if e.date else "", e.type,
-                  f"{e.actor.name} ({e.actor.country})" if e.actor else "",
-                  e.weapon.name if e.weapon else "", e.modality, Path(e.doc).name,
-                  _clip(" ".join(e.sentence.split()), EVIDENCE_WIDTH))
+# Column widths of the event table, and how far each may shrink on a narrow terminal.
+_COLUMNS = (("event", 16, 16), ("date", 10, 10), ("type", 12, 8), ("actor", 24, 10),
+            ("weapon", 18, 8), ("modality", 10, 8), ("doc", 22, 8))
+_MIN_EVIDENCE = 30
+
+
+def _column_widths(width: int, ids: bool, longest: dict[str, int] | None = None
+                   ) -> dict[str, int]:
+    """Widths that fit ``width`` characters: a column is no wider than its longest value
+    (``longest``, by column), the evidence takes what the others leave, and they shrink
+    (actor, weapon, doc, type, modality) when it would get less than 30."""
+    longest = longest or {}
+    cols = {name: min(w, max(len(name), longest.get(name, w)))
+            for name, w, _ in _COLUMNS if ids or name != "event"}
+    mins = {name: min(m, cols[name]) for name, _, m in _COLUMNS if name in cols}
+    gaps = 2 * len(cols)                   # one space each side between columns
+    for name in ("actor", "doc", "weapon", "type", "modality"):
+        short = _MIN_EVIDENCE - (width - gaps - sum(cols.values()))
+        if short <= 0:
+            break
+        cols[name] -= min(short, cols[name] - mins[name])
+    # still too narrow: columns are left out rather than squeezed into nothing
+    for name in ("doc", "weapon", "modality", "type", "actor"):
+        if width - 2 * len(cols) - sum(cols.values()) >= 12:
+            break
+        del cols[name]
+    cols["evidence"] = max(width - 2 * len(cols) - sum(cols.values()), 12)
+    return cols
+
+
+def _event_row(e: Event) -> dict[str, str]:
+    return {"event": e.event_id, "date": e.date.isoformat() if e.date else "",
+            "type": e.type,
+            "actor": f"{e.actor.name} ({e.actor.country or '?'})" if e.actor else "",
+            "weapon": e.weapon.name if e.weapon else "", "modality": e.modality,
+            "doc": Path(e.doc).name, "evidence": " ".join(e.sentence.split())}
+
+
+def _event_table(events: list[Event], ids: bool = False, full: bool = False,
+                 width: int | None = None) -> Table | Text:
+    """Events as a table that fits the terminal (``width``, default the console's): short
+    columns cut with an ellipsis, the evidence gets the rest. ``ids`` adds the event id
+    (what stories, exports and alerts refer to); ``full`` lists each event on a line with
+    its whole evidence sentence wrapped below it."""
+    if full:
+        text = Text()
+        for e in events:
+            r = _event_row(e)
+            text.append(" ".join(x for x in (r["event"] if ids else "", r["date"] or "undated",
+                                             r["type"], r["actor"] or "-", r["weapon"],
+                                             r["modality"], e.doc) if x), style="bold")
+            text.append(f"\n    {r['evidence']}\n")
+        return text
+    rows = [_event_row(e) for e in events]
+    longest = {name: max((len(r[name]) for r in rows), default=0) for name in rows[0]} \
+        if rows else {}
+    widths = _column_widths(width or out.width, ids, longest)
+    t = Table(box=None, pad_edge=False, expand=False)
+    for name, w in widths.items():
+        # ids and dates are never cut: they are what one copies
+        t.add_column(name, no_wrap=True, overflow="ellipsis", width=w,
+                     min_width=w if name in ("event", "date") else None)
+    for r in rows:
+        t.add_row(*[r[name] for name in widths])
     return t
 
 
@@ -349,34 +417,74 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.command()
-@click.option("--db", default="tocsin.db", show_default=True)
-@click.option("--type", "etype", type=click.Choice(EVENT_TYPES))
-@click.option("--actor", help="Substring of the actor's name.")
-@click.option("--country", help="Actor country code (RUS, NATO, ...).")
-@click.option("--language")
-@click.option("--since", help="YYYY-MM-DD")
-@click.option("--until", help="YYYY-MM-DD")
-@click.option("--text", help="Words that must occur in the sentence (full-text search).")
-@click.option("--min-confidence", type=float)
-@click.option("--limit", type=int)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
-              show_default=True)
-def events(db: str, etype: str | None, actor: str | None, country: str | None,
-           language: str | None, since: str | None, until: str | None, text: str | None,
-           min_confidence: float | None, limit: int | None, fmt: str) -> None:
-    """Query stored events."""
-    from .store import EventFilter, open_store
+search_options = [
+    click.option("--type", "etype", type=click.Choice(EVENT_TYPES)),
+    click.option("--actor", help="Actor, in any language or by id (Putin, Poutine, Путин; else "
+                 "a substring of the name)."),
+    click.option("--country", help="Actor country: a code (RUS, NATO) or a name in any "
+                 "language."),
+    click.option("--weapon", help="Weapon system, in any language or by id (Iskander, "
+                 "Іскандер)."),
+    click.option("--location", help="Where: a country or place in any language (Belarus, "
+                 "Biélorussie, Белоруссия) or its code/id."),
+    click.option("--story", help="Story id (see `tocsin stories`)."),
+    click.option("--language"),
+    click.option("--since", help="YYYY-MM-DD"),
+    click.option("--until", help="YYYY-MM-DD"),
+    click.option("--text", help="Words that must occur in the sentence (full-text, accent- and "
+                 "case-insensitive; names are searched in all languages)."),
+    click.option("--exact-text", is_flag=True, help="Do not expand names in --text into their "
+                 "other-language forms."),
+    click.option("--min-confidence", type=click.FloatRange(0, 1)),
+    click.option("--limit", type=click.IntRange(min=1)),
+]
 
+
+def with_search_options(f: Any) -> Any:
+    for opt in reversed(search_options):
+        f = opt(f)
+    return f
+
+
+def _search_query(etype: str | None, actor: str | None, country: str | None,
+                  weapon: str | None, location: str | None, story: str | None,
+                  language: str | None, since: str | None, until: str | None,
+                  text: str | None, exact_text: bool, min_confidence: float | None,
+                  limit: int | None) -> Any:
+    from .search import SearchQuery
+
+    start, end = _date_option("--since", since), _date_option("--until", until)
+    if start and end and start > end:
+        raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
+    return SearchQuery(text=text, actor=actor, country=country, weapon=weapon,
+                       location=location, story=story, type=etype, language=language,
+                       since=start, until=end, min_confidence=min_confidence, limit=limit,
+                       expand=not exact_text)
+
+
+def _check_db(db: str) -> None:
     if not Path(db).exists() and "://" not in db:
         _fail(TocsinError(f"{db}: no database here; run `tocsin run PATH --db {db}` first"))
+
+
+@cli.command()
+@click.option("--db", default="tocsin.db", show_default=True)
+@with_search_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
+              show_default=True)
+@click.option("--ids", is_flag=True, help="Table: show event ids.")
+@click.option("--full", is_flag=True, help="Table: show whole evidence sentences (wrapped).")
+def events(db: str, fmt: str, ids: bool, full: bool, **search: Any) -> None:
+    """Query stored events (search across languages)."""
+    from .knowledge import load_knowledge
+    from .search import search_events
+    from .store import open_store
+
+    _check_db(db)
+    query = _search_query(**search)
     try:
-        flt = EventFilter(type=etype, actor=actor, country=country, language=language,
-                          since=date.fromisoformat(since) if since else None,
-                          until=date.fromisoformat(until) if until else None, text=text,
-                          min_confidence=min_confidence, limit=limit)
         with open_store(db) as store:
-            found = store.query_events(flt)
+            found = search_events(store, query, load_knowledge())
     except (TocsinError, ValueError) as exc:
         _fail(exc)
     if fmt == "jsonl":
@@ -385,8 +493,102 @@ def events(db: str, etype: str | None, actor: str | None, country: str | None,
     elif fmt == "csv":
         csv.writer(sys.stdout).writerows(event_csv_rows(found))
     else:
-        out.print(_event_table(found))
-        out.print(f"{len(found)} events")
+        out.print(_event_table(found, ids=ids, full=full))
+        out.print(f"{len(found)} events" + ("" if ids and full else
+                                           " (--ids: event ids; --full: whole evidence)"))
+
+
+@cli.command(name="export")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "plover"]),
+              help="plover: PLOVER-style JSON lines (actor, recipient, event, mode, context, "
+              "text offsets, citation).")
+@click.option("--gold", is_flag=True,
+              help="Instead of --format: reviewed events in the gold format of the spec (JSON "
+              "lines; accepted and corrected events, unreviewed events of reviewed documents "
+              "marked optional, rejected ones left out). The filters do not apply.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True),
+              default="-", show_default=True, help="Output file ('-': standard output; "
+              "parquet needs a file).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Events read and written at a time (memory stays bounded by it).")
+@with_search_options
+def export_cmd(db: str, fmt: str | None, gold: bool, out_path: str, batch_size: int,
+               **search: Any) -> None:
+    """Export stored events, streamed in batches (--format; filters as for `tocsin events`),
+    or analysts' reviews as gold (--gold). Rejected events are left out, corrected values
+    are exported."""
+    from .export import export_events
+    from .knowledge import load_knowledge
+    from .search import build_filter
+    from .store import open_store
+
+    if gold and fmt:
+        raise click.UsageError("give either --format or --gold, not both")
+    if not gold and not fmt:
+        raise click.UsageError("give --format (csv, jsonl, parquet, plover) or --gold")
+    if gold and (used := [k for k, v in search.items() if v not in (None, False)]):
+        name = "type" if used[0] == "etype" else used[0].replace("_", "-")
+        raise click.BadParameter("filters do not apply to --gold (every reviewed document is "
+                                 "exported)", param_hint=f"'--{name}'")
+    _check_db(db)
+    if gold:
+        _export_gold(db, out_path)
+        return
+    assert fmt is not None
+    if fmt == "parquet" and out_path == "-":
+        raise click.BadParameter("parquet is binary: give a file", param_hint="'--out'")
+    query = _search_query(**search)
+    try:
+        with open_store(db) as store:
+            flt = build_filter(query, load_knowledge())
+            if out_path == "-":
+                counts = export_events(store, sys.stdout.buffer, fmt, flt, batch_size)
+            else:
+                with open(out_path, "wb") as fh:
+                    counts = export_events(store, fh, fmt, flt, batch_size)
+    except BrokenPipeError:
+        _reader_gone()
+    except (TocsinError, ValueError, OSError) as exc:
+        _fail(exc)
+    if out_path != "-":
+        click.echo(f"{counts.events} events written to {out_path} ({fmt})", err=True)
+
+
+def _reader_gone() -> NoReturn:
+    """Standard output was closed early (``tocsin export ... | head``): stop quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())   # so that flushing at exit does not fail again
+    sys.exit(0)
+
+
+def _export_gold(db: str, out_path: str) -> None:
+    from .review import write_gold
+    from .store import open_store
+
+    try:
+        with open_store(db) as store:
+            if out_path != "-":
+                with open(out_path, "w", encoding="utf-8") as fh:
+                    n = write_gold(store, fh)
+            else:
+                n = write_gold(store, sys.stdout)
+    except BrokenPipeError:
+        _reader_gone()
+    except (TocsinError, OSError) as exc:
+        _fail(exc)
+    click.echo(f"{n} reviewed document(s) exported", err=True)
+
+
+def _date_option(name: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD option; a bad value is a usage error naming the option."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)",
+                                 param_hint=f"'{name}'") from exc
 
 
 def _stored_events(db: str) -> list[Event]:
@@ -415,11 +617,7 @@ def timeline_cmd(db: str, by: str, since: str | None, until: str | None,
     from .knowledge import load_knowledge
     from .timeline import TYPE_WEIGHT, plot, timeline
 
-    try:
-        start = date.fromisoformat(since) if since else None
-        end = date.fromisoformat(until) if until else None
-    except ValueError as exc:
-        _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
+    start, end = _date_option("--since", since), _date_option("--until", until)
     buckets = timeline(_stored_events(db), load_knowledge(), by=by, since=start, until=end)
     t = Table(title=f"Nuclear signaling per {by}")
     t.add_column("from")
@@ -486,11 +684,7 @@ def report_cmd(db: str, out_path: str, since: str | None, until: str | None, by:
     from .knowledge import load_knowledge
     from .report import render
 
-    try:
-        start = date.fromisoformat(since) if since else None
-        end = date.fromisoformat(until) if until else None
-    except ValueError as exc:
-        _fail(TocsinError(f"{exc}: dates are YYYY-MM-DD"))
+    start, end = _date_option("--since", since), _date_option("--until", until)
     from .store import open_store
 
     events = _stored_events(db)
@@ -540,6 +734,113 @@ def triggers_cmd(csv_path: str | None, db: str, window: int, plot_path: str | No
         click.echo(f"chart written to {plot_path}")
 
 
+@cli.command(name="watch")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="YAML/TOML file: feeds, folders, interval, allow_private, timeout, "
+              "max_bytes, max_items_per_feed, max_attempts, user_agent.")
+@click.option("--feed", "feeds", multiple=True, help="RSS/Atom feed URL (repeatable).")
+@click.option("--folder", "folders", multiple=True,
+              type=click.Path(file_okay=False), help="Folder to watch for new files "
+              "(repeatable).")
+@click.option("--every", "interval", type=click.FloatRange(min=1), default=None,
+              help="Seconds between two passes (default 900).")
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Allow feeds and pages on private, loopback and link-local addresses.")
+@click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
+              help="Allow only this private network (repeatable), e.g. 10.20.0.0/16.")
+@click.option("--alerts", "alerts_path", type=click.Path(exists=True, dir_okay=False),
+              help="Alert rules (YAML/TOML) checked after each pass (see `tocsin alerts`).")
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs without one.")
+def watch_cmd(db: str, config_path: str | None, feeds: tuple[str, ...],
+              folders: tuple[str, ...], interval: float | None, once: bool,
+              allow_private: bool | None, allow_networks: tuple[str, ...],
+              alerts_path: str | None, published: str | None) -> None:
+    """Follow RSS/Atom feeds and folders: process and store what is new, every --every
+    seconds (Ctrl-C stops). What was seen is remembered in the database across restarts."""
+    import logging
+
+    from .knowledge import load_knowledge
+    from .store import open_store
+    from .watch import config_from, load_watch_config, watch
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = _settings(published, None)
+    overrides = {"feeds": feeds, "folders": folders, "interval": interval,
+                 "allow_private": allow_private, "allow_networks": allow_networks}
+    try:
+        config = (load_watch_config(Path(config_path), **overrides) if config_path
+                  else config_from({}, "command line", **overrides))
+        hooks = [_print_pass]
+        if alerts_path:
+            hooks.append(_alerts_hook(Path(alerts_path)))
+        with open_store(db) as store:
+            watch(store, config, settings, load_knowledge(), once=once, after_pass=hooks)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    except TocsinError as exc:
+        _fail(exc)
+
+
+def _print_pass(_store: Any, report: Any) -> None:
+    click.echo(f"{report.started:%Y-%m-%d %H:%M:%S} pass: {report.new_items} new items, "
+               f"{report.documents} documents stored, {report.events} events, "
+               f"{report.skipped} skipped, {report.already_stored} already stored, "
+               f"{len(report.errors)} errors ({report.seconds:.1f} s)", err=True)
+    for source, reason in report.errors:
+        click.echo(f"  error {source}: {reason}", err=True)
+
+
+def _alerts_hook(path: Path) -> Any:
+    from .alerts import check_alerts, load_alert_config
+    from .knowledge import load_knowledge
+
+    config = load_alert_config(path)     # a bad file stops before the first pass
+
+    def hook(store: Any, _report: Any) -> None:
+        _print_alerts(check_alerts(store, config, load_knowledge()))
+
+    return hook
+
+
+def _print_alerts(report: Any) -> None:
+    for rule, key, channel in report.sent:
+        click.echo(f"  alert sent: {rule} {key} ({channel})", err=True)
+    for rule, key, channel, why in report.failed:
+        click.echo(f"  alert NOT sent: {rule} {key} ({channel}): {why}; tried again next "
+                   "check", err=True)
+    if report.pending:
+        click.echo(f"  {report.pending} alert(s) left pending by an interrupted check are "
+                   "not re-sent (see alerts_sent)", err=True)
+
+
+@cli.command(name="alerts")
+@click.option("--db", default="tocsin.db", show_default=True)
+@click.option("--config", "config_path", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Alert rules (YAML/TOML): webhook, base_url, rules.")
+def alerts_cmd(db: str, config_path: str) -> None:
+    """Check alert rules on what is stored; deliver each new alert once (webhook POST
+    and/or a log line on stderr). `tocsin watch --alerts FILE` checks after each pass."""
+    import logging
+
+    from .alerts import check_alerts, load_alert_config
+    from .knowledge import load_knowledge
+    from .store import open_store
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _check_db(db)
+    try:
+        config = load_alert_config(Path(config_path))
+        with open_store(db) as store:
+            report = check_alerts(store, config, load_knowledge())
+    except TocsinError as exc:
+        _fail(exc)
+    _print_alerts(report)
+    click.echo(f"{len(report.sent)} alerts sent, {len(report.failed)} failed", err=True)
+
+
 @cli.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--root", required=True, type=click.Path(exists=True, file_okay=False),
@@ -558,6 +859,7 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
         calibration_error,
         confidence_pairs,
         evaluate,
+        found_under,
         load_gold,
         plot_reliability,
         precision_at,
@@ -566,9 +868,18 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
     try:
         docs = [d for g in gold for d in load_gold(Path(g))]
         settings = Settings(learned=not rules_only, model_path=model_path)
+        if not docs:
+            raise TocsinError(f"no gold documents in {', '.join(gold)}")
+        if not found_under(docs, Path(root)):
+            raise TocsinError(f"none of the {len(docs)} gold documents was found under "
+                              f"--root {root} (their 'doc' paths are relative to it); "
+                              "nothing was scored")
         report = evaluate(docs, Path(root), settings)
     except TocsinError as exc:
         _fail(exc)
+    if report.n_missing:
+        click.echo(f"warning: {report.n_missing} of {report.n_docs} gold documents not found "
+                   f"under --root {root} (scored as missed; -v lists them)", err=True)
     t = Table(title=f"Evaluation on {', '.join(gold)}")
     for c in ("language", "gold", "pred", "TP", "P", "R", "F1", *ATTRIBUTES):
         t.add_column(c, justify="right")
@@ -689,31 +1000,6 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
                f"{'need a token' if config.protect_reads else 'open'})", err=True)
     with store:
         uvicorn.run(app, host=config.host, port=config.port, log_level="info")
-
-
-@cli.command(name="export")
-@click.option("--db", default="tocsin.db", show_default=True)
-@click.option("--gold", is_flag=True, required=True,
-              help="Reviewed events in the gold format of the spec (JSON lines).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False),
-              help="Write to this file (default: standard output).")
-def export_cmd(db: str, gold: bool, out_path: str | None) -> None:
-    """Export reviewed events as gold (a document per line: accepted and corrected events;
-    unreviewed events of reviewed documents are marked optional; rejected ones left out)."""
-    from .review import write_gold
-    from .store import open_store
-
-    _stored_events(db)   # checks that the database exists
-    try:
-        with open_store(db) as store:
-            if out_path:
-                with open(out_path, "w", encoding="utf-8") as fh:
-                    n = write_gold(store, fh)
-            else:
-                n = write_gold(store, sys.stdout)
-    except (TocsinError, OSError) as exc:
-        _fail(exc)
-    click.echo(f"{n} reviewed document(s) exported", err=True)
 
 
 def main() -> None:

@@ -39,3 +39,8 @@ class NotFoundError(TocsinError):
 
 class ReviewError(TocsinError):
     """A review that cannot be applied (unknown action, an invalid corrected value)."""
+
+
+class FetchError(TocsinError):
+    """A URL could not or may not be fetched (refused address, HTTP error, too large, timeout).
+    ``tocsin watch`` records it as the reason of a skip and goes on; it never stops a run."""

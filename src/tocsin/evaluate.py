@@ -110,6 +110,8 @@ class Report:
     stories: StoryScore | None = None
     # by gold type (recall) and by predicted type (false alarms): which signals are missed
     by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    n_docs: int = 0                 # gold documents scored
+    n_missing: int = 0              # of which not found under the root
 
 
 def load_gold(path: Path) -> list[GoldDoc]:
@@ -228,6 +230,11 @@ def _pred_value(p: Event, attr: str) -> Any:
             "location_country": p.location.country if p.location else None}[attr]
 
 
+def found_under(gold_docs: Iterable[GoldDoc], root: Path) -> int:
+    """How many gold documents have their file under ``root`` (before anything is run)."""
+    return sum(1 for gd in gold_docs if (root / split_doc_ref(gd.doc)[0]).is_file())
+
+
 def _results_for(root: Path, doc: str, settings: Settings,
                  cache: dict[str, dict[str, DocumentResult]],
                  published: dict[str, date | None]) -> DocumentResult | None:
@@ -258,7 +265,9 @@ def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
         if progress:
             progress(gd.doc)
         res = _results_for(root, gd.doc, settings, cache, gold_published)
+        report.n_docs += 1
         if res is None:
+            report.n_missing += 1
             report.warnings.append(f"{gd.doc}: document not found under {root}")
         elif res.skipped:
             report.warnings.append(f"{gd.doc}: skipped ({res.skipped.stage}: "

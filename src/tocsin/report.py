@@ -11,13 +11,13 @@ import html
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .knowledge import Knowledge
 from .model import Event
 from .stories import Story, cluster, flag, recall_cue
-from .timeline import Bucket, event_day, plot, score, timeline
+from .timeline import Bucket, event_day, fill_gaps, next_period, plot, score, timeline
 
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}
@@ -48,6 +48,37 @@ def _in_period(e: Event, since: date | None, until: date | None) -> bool:
     return day is not None and (since is None or day >= since) and (until is None or day <= until)
 
 
+def _period_label(buckets: list[Bucket], by: str, since: date | None,
+                  until: date | None) -> str:
+    """The period the brief covers: the bounds asked for, else those of the dated mentions."""
+    first = since or (buckets[0].start if buckets else None)
+    last = until or (next_period(buckets[-1].start, by) - timedelta(days=1)
+                     if buckets else None)
+    if first is None and last is None:
+        return "all dates (no dated mention)"
+    return f"{first or 'the start'} to {last or 'today'}, by {by}"
+
+
+def _period_rows(buckets: list[Bucket], by: str) -> list[tuple[str, int, str]]:
+    """Table rows: one per period with mentions; a run of quiet periods is one row."""
+    rows: list[tuple[str, int, str]] = []
+    filled = fill_gaps(buckets, by)
+    i = 0
+    while i < len(filled):
+        b = filled[i]
+        if b.counts:
+            rows.append((b.start.isoformat(), sum(b.counts.values()), f"{b.index:.1f}"))
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(filled) and not filled[j + 1].counts:
+            j += 1
+        end = next_period(filled[j].start, by) - timedelta(days=1)
+        rows.append((f"{b.start} to {end}: none", 0, "0.0"))
+        i = j + 1
+    return rows
+
+
 def _flags(story: Story) -> list[str]:
     """Presentation flags (the credibility flags come from tocsin.stories.flag)."""
     flags = ["single_source"] if len(story.docs) == 1 else []
@@ -72,7 +103,7 @@ def render(events: Sequence[Event], kb: Knowledge, title: str = "Nuclear signali
 
     ranked = sorted(stories, key=lambda st: (-weight(st), st.story_id))[:top]
     types = Counter(e.type for e in chosen)
-    period = f"{since or '…'} – {until or '…'}"
+    period = _period_label(buckets, by, since, until)
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(title)}</h1>",
@@ -84,10 +115,9 @@ def render(events: Sequence[Event], kb: Knowledge, title: str = "Nuclear signali
         parts.append(f"<img id='timeline' alt='timeline chart' src='{chart}'>")
     else:
         parts.append("<p>No dated mention in this period.</p>")
-    parts.append("<table><tr><th>from</th><th>mentions</th><th>index</th></tr>")
-    for b in buckets:
-        parts.append(f"<tr><td>{b.start}</td><td>{sum(b.counts.values())}</td>"
-                     f"<td>{b.index:.1f}</td></tr>")
+    parts.append(f"<table><tr><th>{by}</th><th>mentions</th><th>index</th></tr>")
+    for label, n, index in _period_rows(buckets, by):
+        parts.append(f"<tr><td>{html.escape(label)}</td><td>{n}</td><td>{index}</td></tr>")
     parts.append("</table><h2>Top stories</h2>")
     for st in ranked:
         first = by_id[st.mentions[0].event_id]

@@ -45,6 +45,7 @@ from tocsin.model import (
     Skipped,
 )
 from tocsin.settings import Settings
+from tocsin.textutil import fold
 
 __all__ = [
     "METADATA",
@@ -117,6 +118,8 @@ sentences = sa.Table(
     sa.Column("paragraph", sa.Integer(), nullable=False),
     sa.Column("text", sa.Text(), nullable=False),
     sa.UniqueConstraint("content_id", "start", name="uq_sentences_content_start"),
+    # folded text (PostgreSQL only; 0005w): what its accent-insensitive full-text index reads
+    sa.Column("folded", sa.Text(), nullable=True),
 )
 
 events = sa.Table(
@@ -243,6 +246,37 @@ review_audit = sa.Table(   # append-only (triggers refuse UPDATE and DELETE)
 REVIEW_STATES: tuple[str, ...] = ("unreviewed", "accepted", "corrected", "rejected", "reviewed",
                                   "any")
 
+# What `tocsin watch` has seen (migration 0006w): one row per feed item or folder file, so a
+# restart neither fetches nor processes it again. status: done | skipped | error (retried).
+watch_items = sa.Table(
+    "watch_items",
+    METADATA,
+    sa.Column("source", sa.Text(), primary_key=True),     # feed URL or folder path
+    sa.Column("item", sa.Text(), primary_key=True),       # entry id/link, or file:size:mtime
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("content_id", sa.Text(), nullable=True),
+    sa.Column("reason", sa.Text(), nullable=True),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Alerts delivered (migration 0007w): one row per alert and channel, claimed before the
+# delivery (status pending) and marked after it (sent | failed), so each is sent once.
+alerts_sent = sa.Table(
+    "alerts_sent",
+    METADATA,
+    sa.Column("alert_id", sa.Text(), primary_key=True),   # hash of rule and key
+    sa.Column("channel", sa.Text(), primary_key=True),    # webhook | log
+    sa.Column("rule", sa.Text(), nullable=False),
+    sa.Column("key", sa.Text(), nullable=False),          # event id, or period
+    sa.Column("status", sa.Text(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
 _sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
 
@@ -262,6 +296,13 @@ class EventFilter:
       are excluded as soon as either bound is set;
     * ``text``: words that must all occur in the evidence sentence (full-text search,
       case-insensitive; a trailing ``*`` makes a word a prefix, as in ``nucl*``);
+    * ``text_groups``: a structured full-text query (built by :mod:`tocsin.search`): every
+      group must match, a group matches when one of its phrases occurs (words adjacent);
+    * ``actor_ids``, ``weapon_ids``: knowledge-base ids (any of them);
+    * ``countries``: actor country codes (any of them);
+    * ``location_ids``: place ids or country codes: the event's location is one of them or
+      lies in one of them;
+    * ``story_id``: the event is a mention of this story;
     * ``review``: one of :data:`REVIEW_STATES`; by default (None) every event an analyst has
       not rejected, ``any`` includes the rejected ones.
     """
@@ -275,6 +316,12 @@ class EventFilter:
     text: str | None = None
     min_confidence: float | None = None
     limit: int | None = None
+    text_groups: tuple[tuple[str, ...], ...] | None = None
+    actor_ids: tuple[str, ...] | None = None
+    countries: tuple[str, ...] | None = None
+    weapon_ids: tuple[str, ...] | None = None
+    location_ids: tuple[str, ...] | None = None
+    story_id: str | None = None
     review: str | None = None
 
     def __post_init__(self) -> None:
@@ -442,7 +489,9 @@ def _migrate(engine: Engine) -> None:
         conn.execution_options(tocsin_write=True)
         with conn.begin():
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            # One head (0008 merges the lines written in parallel after 0004); "heads" so
+            # that a database at any earlier head gets whichever line it lacks.
+            command.upgrade(config, "heads")
 
 
 # --------------------------------------------------------------------------------------------
@@ -501,6 +550,13 @@ class Store:
                 f"cannot write to {self!r}: {detail} (is another process writing to it, "
                 "or is the disk full or read-only?)"
             ) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction for the modules that keep their own tables here (watch,
+        alerts); errors as for every write of the store."""
+        with self._write() as conn:
+            yield conn
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -630,6 +686,8 @@ class Store:
                     "end": s.end,
                     "paragraph": s.paragraph,
                     "text": text[s.start : s.end],
+                    "folded": fold(text[s.start : s.end]) if self._dialect == "postgresql"
+                    else None,
                 }
                 for s in result.sentences
             ],
@@ -684,8 +742,55 @@ class Store:
         with self._engine.connect() as conn:
             return [_row_to_event(row._mapping) for row in conn.execute(stmt)]
 
+    def iter_event_batches(self, filters: EventFilter | None = None, batch_size: int = 1000
+                           ) -> Iterator[list[tuple[Event, dict[str, Any]]]]:
+        """Events matching ``filters`` in batches of at most ``batch_size``, ordered by event
+        id (keyset pagination: each batch is one short query, so memory stays bounded
+        whatever the size of the store). Each event comes with its document's ``url``,
+        ``title``, ``source`` and ``published``. ``filters.limit`` caps the total."""
+        if batch_size < 1:
+            raise ValueError(f"batch size must be positive, got {batch_size}")
+        f = filters or EventFilter()
+        where = self.event_conditions(f)
+        d = documents.c
+        last: str | None = None
+        left = f.limit
+        while left is None or left > 0:
+            n = batch_size if left is None else min(batch_size, left)
+            stmt = (sa.select(events, d.url.label("doc_url"), d.title.label("doc_title"),
+                              d.source.label("doc_source"), d.published.label("doc_published"))
+                    .join(documents, d.content_id == events.c.content_id)
+                    .where(*where, *([events.c.event_id > last] if last is not None else []))
+                    .order_by(events.c.event_id).limit(n))
+            with self._engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            yield [(_row_to_event(r._mapping),
+                    {"url": r.doc_url, "title": r.doc_title, "source": r.doc_source,
+                     "published": r.doc_published}) for r in rows]
+            last = rows[-1].event_id
+            if left is not None:
+                left -= len(rows)
+            if len(rows) < n:
+                return
+
+    def _sentence_matches_groups(self, groups: tuple[tuple[str, ...], ...]
+                                 ) -> sa.ColumnElement[bool]:
+        s = sentences.c
+        overlaps = [s.content_id == events.c.content_id, s.start < events.c.span_end,
+                    s.end > events.c.span_start]
+        if self._dialect == "sqlite":
+            matched_ids = sa.select(_sentences_fts.c.rowid).where(
+                _sentences_fts.c.text.match(_fts5_groups(groups)))
+            return sa.exists().where(*overlaps, s.id.in_(matched_ids))
+        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'"), _pg_groups(groups))
+        return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(tsquery))
+
     def event_conditions(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
-        """The WHERE conditions (on ``events``) of a filter, for this backend."""
+        """The WHERE conditions (on ``events``) of a filter, for this backend: the one filter
+        of every event query (lists, exports, alerts, the API), so rejected events stay out
+        unless asked for and reviewed values are the ones matched."""
         e = events.c
         where: list[sa.ColumnElement[bool]] = []
         where.append(_review_condition(f.review))
@@ -705,6 +810,21 @@ class Store:
             where.append(_date_at_most(f.until))
         if f.text is not None:
             where.append(self._sentence_matches(f.text))
+        # the filters of tocsin.search: canonical ids, structured text, story
+        if f.actor_ids is not None:
+            where.append(e.actor_id.in_(f.actor_ids))
+        if f.countries is not None:
+            where.append(e.actor_country.in_(f.countries))
+        if f.weapon_ids is not None:
+            where.append(e.weapon_id.in_(f.weapon_ids))
+        if f.location_ids is not None:
+            where.append(sa.or_(e.location_id.in_(f.location_ids),
+                                e.location_country.in_(f.location_ids)))
+        if f.story_id is not None:
+            where.append(e.event_id.in_(sa.select(story_mentions.c.event_id)
+                                        .where(story_mentions.c.story_id == f.story_id)))
+        if f.text_groups:
+            where.append(self._sentence_matches_groups(f.text_groups))
         return where
 
     def _sentence_matches(self, query: str) -> sa.ColumnElement[bool]:
@@ -859,7 +979,7 @@ class Store:
         """
         plain = {
             "documents": [c for c in documents.c if c.name not in ("run_id", "ingested_at")],
-            "sentences": [c for c in sentences.c if c.name != "id"],
+            "sentences": [c for c in sentences.c if c.name not in ("id", "folded")],
             "events": [c for c in events.c if c.name != "run_id"],
             "skips": [c for c in skips.c if c.name not in ("id", "run_id")],
             "stories": list(stories_table.c),
@@ -1072,11 +1192,50 @@ def _fts5_query(query: str) -> str:
 
 
 def _pg_tsvector() -> sa.ColumnElement[Any]:
-    # Must be spelled like the GIN index of the migration for PostgreSQL to use it.
-    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.text)
+    # Must be spelled like the GIN index of migration 0005w for PostgreSQL to use it: the
+    # folded text, so that the search ignores accents as SQLite's FTS5 does.
+    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.folded)
+
+
+def _pg_word(word: str, prefix: bool) -> str:
+    # fold() keeps letters letters; the _TERM pass keeps the tsquery free of its syntax
+    folded = "".join(m.group(1) for m in _TERM.finditer(fold(word)))
+    return folded + (":*" if prefix else "")
 
 
 def _pg_tsquery(query: str) -> sa.ColumnElement[Any]:
     # Terms are letters/digits only (see _TERM), so this string is a safe tsquery.
-    terms = " & ".join(w + (":*" if prefix else "") for w, prefix in _search_terms(query))
+    terms = " & ".join(_pg_word(w, prefix) for w, prefix in _search_terms(query))
     return sa.func.to_tsquery(sa.literal_column("'simple'"), terms)
+
+
+def _fts5_groups(groups: tuple[tuple[str, ...], ...]) -> str:
+    """AND of groups, OR within a group, each alternative a phrase; every word quoted."""
+    parts = []
+    for group in groups:
+        phrases = []
+        for phrase in group:
+            terms = _search_terms(phrase)
+            if not terms:
+                continue
+            body = " ".join(f'"{w}"' for w, _ in terms[:-1])
+            w, prefix = terms[-1]
+            last = f'"{w}"' + ("*" if prefix else "")
+            phrases.append(f"{body} + {last}" if body else last)
+        if phrases:
+            parts.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(parts) or '""'
+
+
+def _pg_groups(groups: tuple[tuple[str, ...], ...]) -> str:
+    parts = []
+    for group in groups:
+        phrases = []
+        for phrase in group:
+            terms = [_pg_word(w, p) for w, p in _search_terms(phrase)]
+            terms = [t for t in terms if t.strip(":*")]
+            if terms:
+                phrases.append("(" + " <-> ".join(terms) + ")")
+        if phrases:
+            parts.append("(" + " | ".join(phrases) + ")")
+    return " & ".join(parts) or "''"

@@ -122,6 +122,31 @@ def timeline(events: Iterable[Event], kb: Knowledge, by: str = "week",
 BAR_DAYS = {"day": 0.8, "week": 5, "month": 25}
 
 
+def next_period(start: date, by: str) -> date:
+    """The start of the period after the one starting on ``start``."""
+    if by == "day":
+        return start + timedelta(days=1)
+    if by == "week":
+        return start + timedelta(days=7)
+    if by == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    raise ValueError(f"unknown period {by!r}: use day, week or month")
+
+
+def fill_gaps(buckets: list[Bucket], by: str) -> list[Bucket]:
+    """Every period from the first bucket to the last, the empty ones with zero counts, so
+    that a chart or a table shows quiet periods as quiet (not as a line across them)."""
+    if not buckets:
+        return []
+    have = {b.start: b for b in buckets}
+    out: list[Bucket] = []
+    current = buckets[0].start
+    while current <= buckets[-1].start:
+        out.append(have.get(current) or Bucket(current))
+        current = next_period(current, by)
+    return out
+
+
 def plot(buckets: list[Bucket], path: str, title: str = "Nuclear signaling",
          by: str = "week") -> None:
     """Stacked counts per type and the escalation index, as a PNG."""
@@ -130,19 +155,26 @@ def plot(buckets: list[Bucket], path: str, title: str = "Nuclear signaling",
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    buckets = fill_gaps(buckets, by)     # quiet periods drawn as quiet
     types = [t for t in TYPE_WEIGHT if any(b.counts.get(t) for b in buckets)]
     xs = [b.start for b in buckets]
+    # each bar covers its period (from its first day), not a span centred on that day
+    widths = [0.9 * (next_period(b.start, by) - b.start).days for b in buckets]
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
     bottom = [0] * len(buckets)
     for t in types:
         values = [b.counts.get(t, 0) for b in buckets]
-        ax1.bar(xs, values, bottom=bottom, label=t, width=BAR_DAYS.get(by, 5))
+        ax1.bar(xs, values, bottom=bottom, label=t, width=widths, align="edge")
         bottom = [x + y for x, y in zip(bottom, values, strict=True)]
-    ax1.set_ylabel("mentions")
-    ax1.legend(fontsize=7, ncol=4)
+    ax1.set_ylabel(f"mentions per {by}")
+    if types:
+        ax1.legend(fontsize=7, ncol=4)
     ax1.set_title(title)
-    ax2.plot(xs, [b.index for b in buckets], marker="o", color="darkred")
-    ax2.set_ylabel("escalation index")
+    if buckets:     # the index of a period drawn over the whole period (a step)
+        ends = [*xs[1:], next_period(xs[-1], by)]
+        ax2.step([*xs, ends[-1]], [*(b.index for b in buckets), buckets[-1].index],
+                 where="post", color="darkred")
+    ax2.set_ylabel(f"escalation index per {by}")
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
