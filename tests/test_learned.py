@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -166,3 +167,28 @@ def test_a_lone_sentence_is_judged_as_it_is_in_an_article(tmp_path: Path) -> Non
     inside = [e for e in process_document(doc(article), Settings()).events
               if e.sentence == sentence]
     assert [e.type for e in alone] == [e.type for e in inside] == ["exercise"]
+
+
+def test_an_article_only_the_judge_reads_needs_one_sure_event() -> None:
+    """Where the rules see no signal, the judge's events stand only if one is sure."""
+    from dataclasses import replace
+
+    from tocsin.pipeline import corroborated
+
+    text = ("Officials in Moscow gave few details.\n\n"
+            "Russia began drills of its nuclear forces near the border on Tuesday.")
+    res = process_document(doc(text), Settings())
+    assert res.events
+    facts_seen = [SimpleFacts(rule_type="exercise")]
+    facts_none = [SimpleFacts(rule_type=None)]
+    s = Settings(judge_alone_confidence=0.8)
+    unsure = [replace(e, confidence=0.6) for e in res.events]
+    sure = unsure[:-1] + [replace(unsure[-1], confidence=0.85)]
+    assert corroborated(unsure, facts_none, s) == []          # judge alone, unsure: dropped
+    assert corroborated(sure, facts_none, s) == sure          # judge alone, sure: kept
+    assert corroborated(unsure, facts_seen, s) == unsure      # the rules saw a signal: kept
+
+
+@dataclass(frozen=True)
+class SimpleFacts:
+    rule_type: str | None

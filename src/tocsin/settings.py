@@ -34,7 +34,7 @@ class Settings:
     embed_threads: int = 1               # threads of the sentence encoder (per process)
     # an article in which the rules see no signal at all (nuclear power, a sports "nuclear
     # option", conventional strikes) keeps the judge's events only if one reaches this
-    judge_alone_confidence: float = 0.9
+    judge_alone_confidence: float = 0.8
 
     def model_for(self, language: str) -> str | None:
         return dict(self.spacy_models).get(language)
