@@ -58,11 +58,15 @@ eval: install
 	$(BIN)/tocsin eval corpora/heldout2/gold.jsonl --root corpora/heldout2
 	$(BIN)/tocsin eval tests/fixtures/stories/gold.jsonl --root tests/fixtures/stories
 	$(BIN)/tocsin eval corpora/heldout_stories/gold.jsonl --root corpora/heldout_stories
+	$(BIN)/tocsin eval corpora/news/test.jsonl --root corpora/news
 	@if [ -f ../shared/gold/seeds.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi
+	@if [ -f ../shared/gold/dev.jsonl ]; then \
+		$(BIN)/tocsin eval ../shared/gold/dev.jsonl --root ../shared; fi
 
 bench: install
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/stream.py --docs 2000
 	$(BIN)/python bench/paragraph.py
 
 # Long fuzzing (the short pass runs in `make test`): make fuzz SECONDS=1800
