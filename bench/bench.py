@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from itertools import zip_longest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,9 @@ def build_corpus(corpus: str, min_bytes: int, languages: tuple[str, ...]) -> lis
     s = Settings()
     raws = [r for r in read_documents([corpus], s) if isinstance(r, RawDocument)]
     arts = [a for r in raws if isinstance(a := clean(r, s), Article) and a.language in languages]
+    # the languages in turn, so that a short run still covers all four
+    by_lang = {lang: [a for a in arts if a.language == lang] for lang in languages}
+    arts = [a for group in zip_longest(*by_lang.values()) for a in group if a is not None]
     out, size = [], 0
     while size < min_bytes and arts:
         for a in arts:
