@@ -235,11 +235,8 @@ class Actors:
             return self.doer_by_order(span, r)
         clause = condition_clause(r, span[0])
         if clause is not None:
-            # "If the US tests, Russia will test too", "Russia will respond if the US tests":
-            # a trigger inside the condition is the main clause's act, not the condition's
             return self.main_clause_subject(r, clause)
-        tpos = r.start + span[0]
-        tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
+        tok = token_at(r, span[0])
         for _ in range(6):
             if tok is None or tok is r.speech_verb or tok.i in r.speech_tokens:
                 return None   # the reported clause ends here: its doer was not named
@@ -262,7 +259,9 @@ class Actors:
         return None
 
     def main_clause_subject(self, r: SentenceReading, clause: Span) -> Mention | None:
-        """The subject of the sentence's main verb, when that verb is outside ``clause``."""
+        """The subject of the sentence's main verb, when that verb is outside ``clause``: a
+        trigger inside a condition is the main clause's act ("If the US tests, Russia will
+        test too", "Russia will respond if the US tests"), not the condition's."""
         off = r.offset
         for t in r.tokens:
             pos = t.idx + off - r.start
@@ -308,14 +307,10 @@ class Actors:
 
     def verb_subject(self, span: Span, r: SentenceReading) -> Mention | None:
         """Subject of the verb that governs the words at ``span`` (not their owner)."""
-        tokens, off = r.tokens, r.offset
         clause = condition_clause(r, span[0])
         if clause is not None:
-            # "If the US tests, Russia will test too", "Russia will respond if the US tests":
-            # a trigger inside the condition is the main clause's act, not the condition's
             return self.main_clause_subject(r, clause)
-        tpos = r.start + span[0]
-        tok = next((t for t in tokens if t.idx + off <= tpos < t.idx + off + len(t) + 1), None)
+        tok = token_at(r, span[0])
         for _ in range(6):
             if tok is None or not tok.doc.has_annotation("DEP"):
                 return None
@@ -591,6 +586,13 @@ def clause_start(lex: LanguageLexicon, folded: str, pos: int) -> int:
     pat = lex.cue("clause_break")
     found = [m.end() for m in pat.finditer(folded, 0, pos)] if pat else []
     return found[-1] if found else 0
+
+
+def token_at(r: SentenceReading, pos: int) -> Any | None:
+    """The parsed token at sentence-relative ``pos`` (or the one the position follows)."""
+    at = r.start + pos
+    return next((t for t in r.tokens if t.idx + r.offset <= at < t.idx + r.offset + len(t) + 1),
+                None)
 
 
 def condition_clause(r: SentenceReading, pos: int) -> Span | None:

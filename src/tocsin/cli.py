@@ -25,7 +25,7 @@ from .errors import TocsinError
 from .ingest import iter_paths
 from .model import EVENT_TYPES, DocumentResult, Event, RawDocument, Skipped
 from .output import EVENT_CSV_COLUMNS, event_csv_rows
-from .pipeline import process_item, save_result
+from .pipeline import process_item, save_counted
 from .settings import Settings
 from .sources import STDIN, read_inputs
 
@@ -183,13 +183,7 @@ def run(paths: tuple[str, ...], db: str, published: str | None, max_bytes: int |
                     if result is None:
                         counts["already stored"] += 1
                         continue
-                    if result.skipped:
-                        counts["skipped"] += 1
-                    else:
-                        counts["documents"] += 1
-                        counts["events"] += len(result.events)
-                    if save_result(store, result, run_id):
-                        counts["new"] += 1
+                    save_counted(store, result, run_id, counts)
                     del item
             status = "done"
         except KeyboardInterrupt:

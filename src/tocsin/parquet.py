@@ -204,7 +204,7 @@ def load(folder: Path, store: Store, settings: Settings | None = None) -> Counte
     Returns the counts a local run reports (documents, skipped, events, already stored)."""
     from .derive import refresh
     from .knowledge import load_knowledge
-    from .pipeline import save_result
+    from .pipeline import save_counted
 
     for table in TABLES:
         _table_files(folder, table)   # a wrong folder fails before a run is recorded
@@ -217,13 +217,7 @@ def load(folder: Path, store: Store, settings: Settings | None = None) -> Counte
             if result.content_id in known:   # as a local run: stored before, not redone
                 counts["already stored"] += 1
                 continue
-            if result.skipped:
-                counts["skipped"] += 1
-            else:
-                counts["documents"] += 1
-                counts["events"] += len(result.events)
-            if save_result(store, result, run_id):
-                counts["new"] += 1
+            save_counted(store, result, run_id, counts)
         status = "done"
     finally:
         refresh(store, load_knowledge())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -284,3 +284,16 @@ def save_result(store: Store, result: DocumentResult, run_id: int) -> bool:
         refused = Skipped("store", describe_unexpected(exc), result.doc)
         return store.save(DocumentResult(result.doc, result.content_id, None, skipped=refused),
                           run_id)
+
+
+def save_counted(store: Store, result: DocumentResult, run_id: int,
+                 counts: MutableMapping[str, int]) -> None:
+    """:func:`save_result`, tallying what a run summary reports (documents, skipped,
+    events, new)."""
+    if result.skipped:
+        counts["skipped"] += 1
+    else:
+        counts["documents"] += 1
+        counts["events"] += len(result.events)
+    if save_result(store, result, run_id):
+        counts["new"] += 1
