@@ -301,3 +301,31 @@ def test_a_territory_phrase_gives_the_location(kb_settings: Settings, text: str)
 def test_the_side_in_a_condition_is_not_the_doer(kb_settings: Settings, text: str) -> None:
     e = one(text, kb_settings, published="2024-06-12")
     assert e.type == "test" and e.actor is not None and e.actor.country == "BOR", e
+
+
+def test_a_person_the_kb_does_not_know_takes_the_side_their_title_names(kb_settings: Settings
+                                                                         ) -> None:
+    found = events(
+        "The Syldavian foreign minister Marta Novak condemned Borduria's nuclear threats as "
+        "reckless.\n\n"
+        "Bordurian troops held nuclear drills near Klow on Monday.\n\n"
+        "According to Marta Novak, the nuclear drills were a dangerous provocation.",
+        kb_settings,
+        published="2024-03-25")
+    judged = [e for e in found if e.type in ("reaction", "assessment")]
+    assert len(judged) == 2, [(e.type, e.sentence) for e in found]
+    # the title's adjective gives her side; the article remembers it when she speaks again
+    assert all(e.actor is not None and e.actor.name == "Marta Novak" and
+               e.actor.country == "SYL" for e in judged)
+
+
+def test_an_undated_judgment_is_the_news_of_the_day_it_is_reported(kb_settings: Settings
+                                                                    ) -> None:
+    found = events(
+        "On 4 March, Borduria test-fired a nuclear-capable missile near Klow.\n\n"
+        "Anna Koval condemned Borduria's nuclear threats as reckless.", kb_settings,
+        published="2024-03-25")
+    days = {e.type: e.date for e in found}
+    assert days["test"] == EventDate(2024, 3, 4)
+    # the launch three weeks back dates the launch, not the reaction reported today
+    assert days["reaction"] == EventDate(2024, 3, 25)

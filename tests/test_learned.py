@@ -192,3 +192,28 @@ def test_an_article_only_the_judge_reads_needs_one_sure_event() -> None:
 @dataclass(frozen=True)
 class SimpleFacts:
     rule_type: str | None
+
+
+def test_cross_validation_scores_every_document_with_a_model_that_never_saw_it(
+        tmp_path: Path) -> None:
+    from tocsin.crossval import cross_validate, leave_out
+    from tocsin.embed import Encoder
+    from tocsin.evaluate import load_gold
+    from tocsin.train import collect
+
+    en = ROOT / "examples/gold/en.jsonl"
+    # the manifest lists the evaluated set itself, under another name: it must be left out
+    corpora = [GoldCorpus("fr", ROOT / "examples/gold/fr.jsonl", ROOT / "examples"),
+               GoldCorpus("same-as-evaluated", en, ROOT / "examples")]
+    encoder = Encoder(1)
+    rows = collect(corpora, Settings(), encoder)
+    evaluated = {(ROOT / "examples" / d.doc).resolve() for d in load_gold(en)}
+    kept = leave_out(rows, corpora, evaluated)
+    assert kept and {r.corpus for r in kept} == {"fr"}
+    report = cross_validate([en], ROOT / "examples", Settings(), corpora, encoder, folds=3,
+                            config=TrainConfig(folds=3))
+    gold_docs = load_gold(en)
+    assert report.n_docs == len(gold_docs) and report.n_missing == 0
+    required = sum(1 for d in gold_docs for e in d.events if not e.optional)
+    assert report.overall.tp + report.overall.fn == required
+    assert report.overall.tp > 0 and report.stories is not None

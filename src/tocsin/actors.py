@@ -36,6 +36,7 @@ from .reading import (
     has_word,
     is_word,
     overlaps,
+    surname,
 )
 from .textutil import fold
 
@@ -197,9 +198,9 @@ class Actors:
             start = e.start_char + off
             if e.label_ in ("PER", "PERSON") and pos <= start <= pos + 60:
                 kind = "analyst" if assessor else "official"
+                name = display_name(e.text, r.language)
                 return Mention(start, e.end_char + off,
-                               Entity(display_name(e.text, r.language), None, None), "person",
-                               kind)
+                               Entity(name, self.memory.country_of(name), None), "person", kind)
         return None
 
     def speaker_by_order(self, speech_spans: list[Span], r: SentenceReading
@@ -257,6 +258,22 @@ class Actors:
                 return None
             tok = tok.head
         return None
+
+    def doer_or_subject(self, span: Span | None, r: SentenceReading) -> Mention | None:
+        """The trigger's doer; with no trigger (a type the judge chose, the rules found no
+        word for), the subject of the sentence's main verb: "Pyongyang a lancé un missile",
+        "Washington n'a vu aucune raison de ..." """
+        if span is not None:
+            return self.doer_of(span, r)
+        if not r.tokens or not r.tokens[0].doc.has_annotation("DEP"):
+            return None
+        root = next((t for t in r.tokens if t.dep_ == "ROOT"), None)
+        if root is None or root is r.speech_verb:
+            return None
+        subj = subject_of(root if root.pos_ != "AUX" else root.head)
+        if subj is None:
+            return None
+        return self.np_mention(subj, r, r.assessors, r.mentions, r.matches)
 
     def main_clause_subject(self, r: SentenceReading, clause: Span) -> Mention | None:
         """The subject of the sentence's main verb, when that verb is outside ``clause``: a
@@ -364,15 +381,19 @@ class Actors:
             service = self.intelligence_of(inside[0])
             if service is not None:
                 return whole(service)
-        if not inside or all(mn.kind == "adjective" for mn in inside):
-            person = self.unknown_person(head, r)
-            if person is not None:
-                return Mention(person.start, person.end, Entity(
-                    person.entity.name, inside[0].entity.country if inside else None), "person")
-            if inside and (is_word(lex, "org_head", word) or is_word(lex, "org_head", head.lemma_)
-                           or is_word(lex, "group_noun", word)):
-                # "le ministère français des Affaires étrangères": the state speaks
-                return whole(inside[0], "state_body")
+        person = self.unknown_person(head, r)
+        if person is not None and not any(mn.kind in ("person", "title") for mn in inside) \
+                and (person.entity.country or all(mn.kind == "adjective" for mn in inside)):
+            country = person.entity.country or (inside[0].entity.country if inside else None)
+            if country is not None:
+                self.memory.person_countries.setdefault(surname(person.entity.name), country)
+            return Mention(person.start, person.end, Entity(person.entity.name, country),
+                           "person")
+        if inside and all(mn.kind == "adjective" for mn in inside) and (
+                is_word(lex, "org_head", word) or is_word(lex, "org_head", head.lemma_)
+                or is_word(lex, "group_noun", word)):
+            # "le ministère français des Affaires étrangères": the state speaks
+            return whole(inside[0], "state_body")
         official = is_word(lex, "role_head", word) or is_word(lex, "official_noun", word)
         if inside and official and self.unknown_person(head, r) is None and \
                 all(mn.kind in ("country", "adjective") for mn in inside):
@@ -463,9 +484,16 @@ class Actors:
         if ent is None:
             return None
         off = r.offset
+        name = display_name(ent.text, r.language)
+        # "le Premier ministre japonais Fumio Kishida", "Japan's defence minister X": the
+        # side named in the title before the name; else what the article said of them before
+        before = [mn for mn in r.mentions if mn.kind in ("adjective", "country")
+                  and head.left_edge.idx + off <= mn.start and mn.end <= ent.start_char + off]
+        country = before[-1].entity.country if before else self.memory.country_of(name)
+        if country is not None:
+            self.memory.person_countries.setdefault(surname(name), country)
         return Mention(head.left_edge.idx + off, head.right_edge.idx + off
-                       + len(head.right_edge.text),
-                       Entity(display_name(ent.text, r.language), None, None), "person")
+                       + len(head.right_edge.text), Entity(name, country, None), "person")
 
     def role_holder(self, org: Mention) -> Mention | None:
         """'the head of the ministry' -> the person named before who holds a role there."""

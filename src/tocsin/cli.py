@@ -845,8 +845,16 @@ def alerts_cmd(db: str, config_path: str) -> None:
               help="A sentence model built by `tocsin train` (default: the bundled one).")
 @click.option("--reliability-plot", type=click.Path(dir_okay=False),
               help="Write a reliability diagram of the confidences (PNG).")
+@click.option("--cv", "cv_folds", type=click.IntRange(min=2), default=None,
+              help="Cross-validate by document: each of N folds is scored by a model trained "
+                   "on --manifest's corpora plus the other folds.")
+@click.option("--manifest", default="corpora/training.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="Training corpora for --cv.")
+@click.option("--cache", type=click.Path(dir_okay=False),
+              help="With --cv: keep sentence embeddings in this .npz file between runs.")
 def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
-             model_path: str | None, reliability_plot: str | None) -> None:
+             model_path: str | None, reliability_plot: str | None, cv_folds: int | None,
+             manifest: str, cache: str | None) -> None:
     """Score extraction against GOLD files (the spec's format and scoring)."""
     from .evaluate import (
         ATTRIBUTES,
@@ -868,9 +876,18 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
             raise TocsinError(f"none of the {len(docs)} gold documents was found under "
                               f"--root {root} (their 'doc' paths are relative to it); "
                               "nothing was scored")
-        report = evaluate(docs, Path(root), settings)
+        if cv_folds is None:
+            report = evaluate(docs, Path(root), settings)
+        else:
+            if rules_only or model_path:
+                raise click.UsageError("--cv trains its own models: it cannot be combined with "
+                                 "--rules-only or --model")
+            report = _cross_validate(gold, root, cv_folds, manifest, cache)
     except TocsinError as exc:
         _fail(exc)
+    if cv_folds:
+        click.echo(f"cross-validated: each of {cv_folds} folds of documents scored by a model "
+                   f"trained on {manifest} and the other folds", err=True)
     if report.n_missing:
         click.echo(f"warning: {report.n_missing} of {report.n_docs} gold documents not found "
                    f"under --root {root} (scored as missed; -v lists them)", err=True)
@@ -925,6 +942,22 @@ def eval_cmd(gold: tuple[str, ...], root: str, verbose: bool, rules_only: bool,
     if reliability_plot:
         plot_reliability(pairs, Path(reliability_plot), ", ".join(gold))
         click.echo(f"reliability diagram written to {reliability_plot}")
+
+
+def _cross_validate(gold: tuple[str, ...], root: str, folds: int, manifest: str,
+                    cache: str | None) -> Any:
+    from .crossval import cross_validate
+    from .embed import DiskCachedEncoder, Encoder
+    from .train import load_manifest
+
+    corpora = load_manifest(Path(manifest))
+    encoder = DiskCachedEncoder(Encoder(1), cache) if cache else Encoder(1)
+    with err.status("cross-validating…") as status:
+        report = cross_validate([Path(g) for g in gold], Path(root), Settings(), corpora,
+                                encoder, folds, progress=lambda d: status.update(d))
+    if isinstance(encoder, DiskCachedEncoder):
+        encoder.save()
+    return report
 
 
 @cli.command(name="train")

@@ -284,6 +284,28 @@ def evaluate(gold_docs: Iterable[GoldDoc], root: Path, settings: Settings,
     return report
 
 
+def merge_reports(reports: Sequence[Report]) -> Report:
+    """One report from reports on disjoint documents (the folds of a cross-validation);
+    stories are left to be scored on the whole."""
+    out = Report(Tally(), {}, [], [], [], [])
+    for r in reports:
+        out.overall.add(r.overall)
+        for lang, t in r.by_language.items():
+            out.by_language.setdefault(lang, Tally()).add(t)
+        for etype, t in r.by_type.items():
+            out.by_type[etype].add(t)
+        out.misses += r.misses
+        out.false_alarms += r.false_alarms
+        out.attribute_errors += r.attribute_errors
+        out.warnings += r.warnings
+        out.matched.update(r.matched)
+        out.predictions += r.predictions
+        out.published.update(r.published)
+        out.n_docs += r.n_docs
+        out.n_missing += r.n_missing
+    return out
+
+
 def confidence_pairs(report: Report) -> list[tuple[float, float]]:
     """(confidence, 1 if the prediction matched a gold event else 0) for every scored
     prediction; those overlapping only optional gold events are not scored."""

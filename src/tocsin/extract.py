@@ -269,7 +269,8 @@ class ArticleExtractor:
         actor is that signal's (\"the crews practised receiving special munitions\")."""
         spans = r.cues.hits.get("trigger:" + etype, [])
         trigger = max(spans, key=lambda sp: sp[1] - sp[0]) if spans else None
-        actor = self.actors.choose_actor(etype, r.speaker, self.actors.doer_of(trigger, r), r)
+        actor = self.actors.choose_actor(etype, r.speaker,
+                                         self.actors.doer_or_subject(trigger, r), r)
         explicit = bool(r.cues.nuclear)
         mode = modality(r.cues, r.modifiers, trigger)
         return self.build_event(etype, trigger, r, actor, r.speaker, r.speech_cue, mode,
@@ -291,7 +292,8 @@ class ArticleExtractor:
                 and (actor is None or last.actor.country != actor.entity.country):
             # a reaction to the previous sentence's signal targets its author
             target = Mention(sent.start, sent.start, last.actor, "previous")
-        when = self.dates.pick_date(r, trigger, future=modality == "planned")
+        when = self.dates.pick_date(r, trigger, future=modality == "planned",
+                                    judgment=etype in ("assessment", "reaction"))
         attribution = None
         if speaker is not None:
             attribution = Attribution(speaker.entity.name, speaker.source_kind

@@ -29,6 +29,7 @@ from .textutil import fold
 
 HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
+NEWS_CYCLE_DAYS = 3     # a narrative date this close to publication still dates a judgment
 
 
 def is_historical(article: Article, years: tuple[tuple[int, int], ...],
@@ -66,9 +67,10 @@ class NarrativeDates:
                 if not d.deadline and (d.date.year is None or d.date.year >= HISTORY_BEFORE)]
 
     def pick_date(self, r: SentenceReading, trigger: Span | None,
-                  future: bool = False) -> EventDate | None:
+                  future: bool = False, judgment: bool = False) -> EventDate | None:
         """The date nearest the trigger in the sentence; else "three days later" from the
-        date told before; else the date of the paragraph's narrative so far."""
+        date told before; else the date of the paragraph's narrative so far — except for a
+        judgment (assessment, reaction), which is the report's news: the publication day."""
         sent, lang = r.sentence, r.language
         self.end_aside(sent)
         found = self.sentence_dates(sent, lang, r.lexicon, future)
@@ -95,10 +97,20 @@ class NarrativeDates:
             return None   # "a month after Putin suspended …": not the story's day
         # An undated sentence happens on the story's day: the date told last, else the day
         # the article was published (a report's statements are that day's news).
-        if last is not None:
-            return last[0]
         day = self.date_base
+        if last is not None and not (judgment and self.before_the_news(last[0])):
+            return last[0]
         return EventDate(day.year, day.month, day.day) if day is not None else None
+
+    def before_the_news(self, told: EventDate) -> bool:
+        """Is a narrative date older than the report's news cycle (the publication day and
+        the days just before it)? An undated judgment after "the missile struck on 21
+        November" in an article of the 25th is the 25th's news; after "Lavrov said on
+        Saturday" in Monday's paper, it is Saturday's."""
+        if self.date_base is None:
+            return False
+        day = told.as_day()
+        return day is None or (self.date_base - day).days > NEWS_CYCLE_DAYS
 
     def recalls(self, sent: Sentence, lex: LanguageLexicon) -> bool:
         recall = lex.cue("recall")

@@ -101,6 +101,11 @@ class Context:
     before_aside: tuple[tuple[EventDate, int] | None, int] | None = None
     events_so_far: int = 0
     signal_sides: set[str] = field(default_factory=set)   # countries that signalled so far
+    # the side of persons the knowledge base does not know, as the article told it (by surname)
+    person_countries: dict[str, str] = field(default_factory=dict)
+
+    def country_of(self, name: str) -> str | None:
+        return self.person_countries.get(surname(name))
 
     def remember(self, mentions: Iterable[Mention]) -> None:
         """Keep the persons, the actors and the assessors a sentence named."""
@@ -111,6 +116,13 @@ class Context:
                 self.actors.append(mn)
             if mn.source_kind in ("intelligence", "analyst") and mn.kind != "media":
                 self.assessors.append(mn)
+
+
+def surname(name: str) -> str:
+    """The key a person is remembered by in one article: the last word of the name, folded
+    ("Kishida" after "Fumio Kishida")."""
+    words = fold(name).split()
+    return words[-1] if words else ""
 
 
 # ---- spans --------------------------------------------------------------------------
