@@ -41,6 +41,13 @@ def test_every_lexicon_has_every_key(lang: str) -> None:
     assert set(lex[lang].triggers) >= TYPES
 
 
+def test_home_countries_are_known_countries() -> None:
+    kb = load_knowledge()
+    homes = {lang: lex.home_country for lang, lex in kb.lexicons.items()}
+    assert all(c in kb.country_by_code for c in homes.values() if c is not None)
+    assert homes["en"] is None   # the English-language press has no one home
+
+
 def test_role_dates_are_ordered() -> None:
     for a in load_knowledge().actors:
         for r in a.roles:

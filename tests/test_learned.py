@@ -217,3 +217,18 @@ def test_cross_validation_scores_every_document_with_a_model_that_never_saw_it(
     required = sum(1 for d in gold_docs for e in d.events if not e.optional)
     assert report.overall.tp + report.overall.fn == required
     assert report.overall.tp > 0 and report.stories is not None
+
+
+def test_an_unsigned_judgment_speaks_from_the_side_its_press_quotes() -> None:
+    uk = ("Росія почала навчання з тактичною ядерною зброєю біля кордону з Україною.\n\n"
+          "На думку експертів, ці ядерні навчання — черговий прояв ядерного шантажу.")
+    en = ("Russia began tactical nuclear weapons drills near the border with Ukraine.\n\n"
+          "In the view of experts, these nuclear drills are more nuclear blackmail.")
+    judged = {}
+    for lang, text in (("uk", uk), ("en", en)):
+        res = process_document(doc(text), Settings())
+        judged[lang] = [e for e in res.events if e.type in ("assessment", "reaction")]
+    assert judged["uk"] and all(e.actor is not None and e.actor.country == "UKR"
+                                for e in judged["uk"])
+    # English has no home side: the unnamed experts stay unknown
+    assert all(e.actor is None or e.actor.country != "UKR" for e in judged["en"])

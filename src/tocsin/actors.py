@@ -564,6 +564,23 @@ class Actors:
         return None
 
 
+    def home_voice(self, actor: Mention | None, r: SentenceReading) -> Mention | None:
+        """An unsigned judgment, or one by a person of unknown side, speaks from the side
+        the press of its language mostly quotes (``home_country`` in the lexicon): a
+        Ukrainian article's unnamed "experts", a French daily's researcher. Languages with
+        no such side (English) leave it unknown."""
+        home = r.lexicon.home_country
+        country = self.kb.country_by_code.get(home) if home else None
+        if country is None:
+            return actor
+        if actor is not None:   # a named person: keep the name, give the side
+            return Mention(actor.start, actor.end, Entity(actor.entity.name, country.code,
+                                                          actor.entity.id), actor.kind,
+                           actor.source_kind)
+        return Mention(r.start, r.start, Entity(country.name, country.code, country.code),
+                       "country")
+
+
 # ---- the parse --------------------------------------------------------------------------
 def subject_of(verb: Any) -> Any | None:
     subjects = subjects_of(verb)

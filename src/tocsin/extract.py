@@ -285,6 +285,8 @@ class ArticleExtractor:
         if actor is None or (actor.kind == "anonymous" and actor.entity.country is None):
             # no one named, or "a spokesman" of no known side: not a name to print
             actor = self.actors.fallback_actor(etype, r, weapon)
+        if etype in ("assessment", "reaction") and (actor is None or actor.entity.country is None):
+            actor = self.actors.home_voice(actor, r)
         location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)
         target = pick_target(etype, r.mentions, actor, location)
         last = self.memory.last_event

@@ -101,6 +101,9 @@ class LanguageLexicon:
     cues: dict[str, re.Pattern[str]]
     triggers: dict[str, re.Pattern[str]]
     trigger_blockers: dict[str, tuple[re.Pattern[str], ...]]  # one pattern each: they overlap
+    # the side whose voice an unsigned judgment in this language most often is (the press of
+    # a language quotes its own analysts); None where no side dominates (English)
+    home_country: str | None = None
 
     def cue(self, name: str) -> re.Pattern[str] | None:
         return self.cues.get(name)
@@ -248,7 +251,7 @@ def load_language_lexicon(path: Path) -> tuple[int, LanguageLexicon]:
     spec = _read_yaml(path) or {}
     lang = str(spec.get("language") or path.stem)
     where = path.name
-    reserved = ("language", "version", "triggers", "trigger_blockers")
+    reserved = ("language", "version", "triggers", "trigger_blockers", "home_country")
     cues = {
         name: compile_patterns(pats or [], f"{where}:{name}")
         for name, pats in spec.items() if name not in reserved
@@ -257,7 +260,10 @@ def load_language_lexicon(path: Path) -> tuple[int, LanguageLexicon]:
                 for t, p in (spec.get("triggers") or {}).items()}
     blockers = {t: tuple(compile_patterns([x], f"{where}:trigger_blockers.{t}") for x in p or [])
                 for t, p in (spec.get("trigger_blockers") or {}).items()}
-    return int(spec.get("version", 1)), LanguageLexicon(lang, cues, triggers, blockers)
+    home = spec.get("home_country")
+    if home is not None and not isinstance(home, str):
+        raise KnowledgeBaseError(f"{where}: 'home_country' must be a country code")
+    return int(spec.get("version", 1)), LanguageLexicon(lang, cues, triggers, blockers, home)
 
 
 def load_lexicon(folder: Path) -> tuple[int, dict[str, LanguageLexicon]]:
