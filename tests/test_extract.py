@@ -329,3 +329,19 @@ def test_an_undated_judgment_is_the_news_of_the_day_it_is_reported(kb_settings: 
     assert days["test"] == EventDate(2024, 3, 4)
     # the launch three weeks back dates the launch, not the reaction reported today
     assert days["reaction"] == EventDate(2024, 3, 25)
+
+
+def test_a_sentence_that_names_no_place_happens_where_its_story_does(kb_settings: Settings
+                                                                     ) -> None:
+    found = events(
+        "Bordurian troops began nuclear drills in Syldavia on Monday.\n\n"
+        "Ivan Petrenko said Borduria would hold more nuclear drills.", kb_settings,
+        published="2024-03-25")
+    assert [e.location.country if e.location else None for e in found] == ["SYL", "SYL"]
+
+
+def test_drills_with_no_place_named_are_on_the_actors_own_territory(kb_settings: Settings
+                                                                    ) -> None:
+    e = one("Borduria held large nuclear drills with its strategic forces on Monday, the "
+            "ministry said.", kb_settings)
+    assert e.type == "exercise" and e.location is not None and e.location.country == "BOR"

@@ -51,7 +51,8 @@ from .fields import (
     weapons_in,
 )
 from .gazetteer import Match
-from .model import Article, Attribution, Event, Sentence, SentenceFacts
+from .knowledge import Knowledge
+from .model import Article, Attribution, Entity, Event, Sentence, SentenceFacts
 from .narrative_dates import HISTORY_BEFORE, NarrativeDates, is_historical
 from .nlp import Resources
 from .reading import Context, Mention, SentenceReading, Span
@@ -59,6 +60,7 @@ from .textutil import fold
 from .typing_rules import choose_type, inherits_context
 
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
+PLACE_WINDOW = 4        # sentences a story's place carries to sentences that name none
 
 # A judge reads what the rules saw in a sentence and says which events it carries, each with
 # its confidence (see :mod:`tocsin.learned`).
@@ -277,6 +279,19 @@ class ArticleExtractor:
                                 explicit, not explicit)
 
     # ---- assembly -------------------------------------------------------------------
+    def unnamed_place(self, etype: str, r: SentenceReading, actor: Mention | None
+                      ) -> Entity | None:
+        """Where a signal happens when its sentence names no place: where the story told
+        just before happens ("the crews practised ..." after "drills began in Belarus"),
+        else, for drills, tests and alerts, on the actor's own territory."""
+        previous = self.memory.last_emitted
+        if previous is not None and previous[0].location is not None and \
+                r.index - previous[1] <= PLACE_WINDOW:
+            return previous[0].location
+        if etype in ("exercise", "test", "readiness"):
+            return own_territory(self.kb, actor)
+        return None
+
     def build_event(self, etype: str, trigger: Span | None, r: SentenceReading,
                     actor: Mention | None, speaker: Mention | None, speech_cue: str | None,
                     modality: str, explicit: bool, inherited: bool) -> Event:
@@ -289,6 +304,8 @@ class ArticleExtractor:
             actor = self.actors.home_voice(actor, r)
         location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)
         target = pick_target(etype, r.mentions, actor, location)
+        if location is None:
+            location = self.unnamed_place(etype, r, actor)
         last = self.memory.last_event
         if target is None and inherited and last is not None and last.actor is not None \
                 and (actor is None or last.actor.country != actor.entity.country):
@@ -316,6 +333,13 @@ class ArticleExtractor:
             confidence=max(0.05, min(0.95, confidence)), language=r.language,
             trigger=trig_text,
         )
+
+
+def own_territory(kb: Knowledge, actor: Mention | None) -> Entity | None:
+    country = kb.country_by_code.get(actor.entity.country or "") if actor else None
+    if country is None or country.kind == "alliance":
+        return None
+    return Entity(country.name, country.code, country.code)
 
 
 def extract_events(article: Article, docs: dict[int, Any], sentences: list[Sentence],
