@@ -23,7 +23,8 @@ from .settings import Settings
 from .train import DocRows, GoldCorpus, TrainConfig, collect, cue_names, fit_model, fold_of
 
 
-def _path_key(root: Path, doc: str) -> Path:
+def doc_file(root: Path, doc: str) -> Path:
+    """The file a gold ``doc`` reference reads (a JSONL record's ``#n`` dropped)."""
     return (root / doc.split("#", 1)[0]).resolve()
 
 
@@ -32,7 +33,7 @@ def leave_out(rows: Sequence[DocRows], corpora: Sequence[GoldCorpus],
     """The training rows whose document is not one of the ``evaluated`` files (a manifest may
     list the evaluated set itself, under any name)."""
     roots = {c.name: c.root for c in corpora}
-    return [r for r in rows if _path_key(roots[r.corpus], r.doc) not in evaluated]
+    return [r for r in rows if doc_file(roots[r.corpus], r.doc) not in evaluated]
 
 
 def cross_validate(gold_files: Sequence[Path], root: Path, settings: Settings,
@@ -45,7 +46,7 @@ def cross_validate(gold_files: Sequence[Path], root: Path, settings: Settings,
     gold = [GoldCorpus(f"eval:{p.name}", p, root) for p in gold_files]
     docs: list[GoldDoc] = [d for p in gold_files for d in load_gold(p)]
     base = leave_out(collect(corpora, settings, encoder, progress), corpora,
-                     {_path_key(root, d.doc) for d in docs})
+                     {doc_file(root, d.doc) for d in docs})
     own = collect(gold, settings, encoder, progress)
     names = cue_names(settings.with_(learned=False))
     reports = []
