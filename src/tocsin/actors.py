@@ -563,7 +563,6 @@ class Actors:
                                Entity(name, system.country, system.country), "country")
         return None
 
-
     def home_voice(self, actor: Mention | None, r: SentenceReading) -> Mention | None:
         """An unsigned judgment, or one by a person of unknown side, speaks from the side
         the press of its language mostly quotes (``home_country`` in the lexicon): a
