@@ -1146,47 +1146,30 @@ def _row_to_event(r: sa.RowMapping) -> Event:
     )
 
 
+def _key(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def _date_at_least(since: date) -> sa.ColumnElement[bool]:
-    """The event's (possibly partial) date names a period that ends on or after ``since``."""
-    e = events.c
-    # The first condition is implied by the second (a matching event's year is at least
-    # since.year); it is there as a range on date_key that the indexes can seek to.
-    return sa.and_(e.date_key >= since.year * 10000, sa.or_(
-        e.date_year > since.year,
-        sa.and_(
-            e.date_year == since.year,
-            sa.or_(
-                e.date_month.is_(None),
-                e.date_month > since.month,
-                sa.and_(
-                    e.date_month == since.month,
-                    sa.or_(e.date_day.is_(None), e.date_day >= since.day),
-                ),
-            ),
-        ),
-    ))
+    """The event's (possibly partial) date names a period that ends on or after ``since``.
+
+    Said on ``date_key`` alone (ranges the indexes seek to, and that the planner can
+    estimate): a dated key from since's year on, except the keys of that year whose month,
+    or month and day, are known and before since's: [Y0100, YM00) and [YM01, YMD). A key
+    YYYY0000 (year only), YYYY00DD (no month) or YYYYMM00 (month only) names a period that
+    reaches since when its year, or year and month, is since's."""
+    key, y, m = events.c.date_key, since.year * 10000, since.year * 10000 + since.month * 100
+    return sa.and_(key >= y, key < UNDATED_KEY,
+                   sa.or_(key < y + 100, key >= m),
+                   sa.or_(key < m + 1, key >= _key(since)))
 
 
 def _date_at_most(until: date) -> sa.ColumnElement[bool]:
-    """The event's (possibly partial) date names a period that starts on or before ``until``."""
-    e = events.c
-    # Implied by the second condition (a matching event's key is at most until's own), and
-    # there as a range for the indexes, like the one of _date_at_least.
-    key = until.year * 10000 + until.month * 100 + until.day
-    return sa.and_(e.date_key <= key, sa.or_(
-        e.date_year < until.year,
-        sa.and_(
-            e.date_year == until.year,
-            sa.or_(
-                e.date_month.is_(None),
-                e.date_month < until.month,
-                sa.and_(
-                    e.date_month == until.month,
-                    sa.or_(e.date_day.is_(None), e.date_day <= until.day),
-                ),
-            ),
-        ),
-    ))
+    """The event's (possibly partial) date names a period that starts on or before ``until``:
+    a dated key up to until's own (a partial date's key is the one of its period's start,
+    with 00 for what is unknown)."""
+    key = events.c.date_key
+    return sa.and_(key <= _key(until), key < UNDATED_KEY)
 
 
 def _review_condition(state: str | None) -> sa.ColumnElement[bool]:
