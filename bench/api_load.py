@@ -140,7 +140,8 @@ def synthetic_rows(n: int, run_id: int, postgres: bool, seed: int = 7
             parts.append(text)
             offset = e + 1
             sents.append({"content_id": content_id, "start": s, "end": e, "paragraph": k,
-                          "text": text, "folded": fold(text) if postgres else None})
+                          "text": text, "folded": fold(text) if postgres else None,
+                          "doc": name})
             when = published - timedelta(days=rng.randrange(3))
             precision = rng.random()
             year, month, day = when.year, when.month, when.day

@@ -386,8 +386,11 @@ def test_metadata_matches_migrations(store: Store) -> None:
     def include(name: str | None, type_: str, *_: object) -> bool:
         if type_ == "table" and name and name.startswith("sentences_fts"):
             return False
+        if type_ == "column" and name == "folded_tsv":   # PostgreSQL's stored tsvector
+            return False
         return not (type_ == "index" and name in ("ix_sentences_text_tsv",
-                                                   "ix_sentences_folded_tsv"))
+                                                   "ix_sentences_folded_tsv",
+                                                   "ix_sentences_tsv"))
 
     with store.engine.connect() as conn:
         context = MigrationContext.configure(

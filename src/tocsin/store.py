@@ -127,6 +127,10 @@ sentences = sa.Table(
     sa.UniqueConstraint("content_id", "start", name="uq_sentences_content_start"),
     # folded text (PostgreSQL only; 0005w): what its accent-insensitive full-text index reads
     sa.Column("folded", sa.Text(), nullable=True),
+    # the document's ``doc`` (0009), written with the sentence: search results are ordered by
+    # score then doc, and a frequent word's matches mostly tie on score; with the doc here
+    # they are ordered without looking up each one's document
+    sa.Column("doc", sa.Text(), nullable=True),
 )
 
 events = sa.Table(
@@ -709,6 +713,7 @@ class Store:
                     "text": text[s.start : s.end],
                     "folded": fold(text[s.start : s.end]) if self._dialect == "postgresql"
                     else None,
+                    "doc": result.doc,
                 }
                 for s in result.sentences
             ],
@@ -864,32 +869,32 @@ class Store:
         return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(_pg_tsquery(query)))
 
     def search_sentences(self, query: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(doc, sentence) pairs whose sentence contains all words of ``query``, best first."""
-        if not _search_terms(query):
+        """(doc, sentence) pairs whose sentence contains all words of ``query``, best first
+        (ties by doc, then position)."""
+        if not _search_terms(query) or limit < 1:
             return []
         s = sentences.c
+        # Every match is scored (lower is better), once: a word found in a third of the
+        # sentences has tens of thousands. Only the matches scoring at least as well as the
+        # limit-th best are then read again to break ties (by sentences.doc, the document's
+        # doc: no join with documents).
         if self._dialect == "sqlite":
             fts = _sentences_fts
-            stmt = (
-                sa.select(documents.c.doc, s.text)
-                .select_from(
-                    fts.join(sentences, s.id == fts.c.rowid).join(
-                        documents, documents.c.content_id == s.content_id
-                    )
-                )
-                .where(fts.c.text.match(_fts5_query(query)))
-                .order_by(fts.c.rank, documents.c.doc, s.start)
-            )
+            scored = sa.select(fts.c.rowid.label("id"), fts.c.rank.label("score")).where(
+                fts.c.text.match(_fts5_query(query)))
         else:
             tsquery = _pg_tsquery(query)
-            stmt = (
-                sa.select(documents.c.doc, s.text)
-                .select_from(sentences.join(documents, documents.c.content_id == s.content_id))
-                .where(_pg_tsvector().op("@@")(tsquery))
-                .order_by(sa.func.ts_rank(_pg_tsvector(), tsquery).desc(), documents.c.doc, s.start)
-            )
+            scored = sa.select(s.id.label("id"),
+                               (-sa.func.ts_rank(_pg_tsvector(), tsquery)).label("score")
+                               ).where(_pg_tsvector().op("@@")(tsquery))
+        m = scored.cte("scored").prefix_with("MATERIALIZED")
+        cut = (sa.select(m.c.score).order_by(m.c.score).limit(1).offset(limit - 1)
+               .scalar_subquery())
+        stmt = (sa.select(s.doc, s.text).select_from(m.join(sentences, s.id == m.c.id))
+                .where(sa.or_(cut.is_(None), m.c.score <= cut))
+                .order_by(m.c.score, s.doc, s.start).limit(limit))
         with self._engine.connect() as conn:
-            return [(row[0], row[1]) for row in conn.execute(stmt.limit(limit))]
+            return [(row[0], row[1]) for row in conn.execute(stmt)]
 
     def document_bodies(self) -> list[tuple[str, str, str, date | None]]:
         """(content_id, doc, body text, published) of every stored document; the body is its
@@ -1205,9 +1210,10 @@ def _fts5_query(query: str) -> str:
 
 
 def _pg_tsvector() -> sa.ColumnElement[Any]:
-    # Must be spelled like the GIN index of migration 0005w for PostgreSQL to use it: the
-    # folded text, so that the search ignores accents as SQLite's FTS5 does.
-    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.folded)
+    # to_tsvector('simple', folded): the folded text, so that the search ignores accents as
+    # SQLite's FTS5 does, stored by PostgreSQL in a generated column with its GIN index
+    # (migration 0009; not in METADATA, which both backends share).
+    return sa.literal_column("sentences.folded_tsv")
 
 
 def _pg_word(word: str, prefix: bool) -> str:
