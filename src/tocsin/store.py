@@ -873,26 +873,28 @@ class Store:
         (ties by doc, then position)."""
         if not _search_terms(query) or limit < 1:
             return []
+        # Every match is scored: a word found in a third of the sentences has tens of
+        # thousands. Ties on the score (most matches of a frequent word) are broken by
+        # sentences.doc, the document's doc, so no match is looked up in documents.
         s = sentences.c
-        # Every match is scored (lower is better), once: a word found in a third of the
-        # sentences has tens of thousands. Only the matches scoring at least as well as the
-        # limit-th best are then read again to break ties (by sentences.doc, the document's
-        # doc: no join with documents).
-        if self._dialect == "sqlite":
-            fts = _sentences_fts
-            scored = sa.select(fts.c.rowid.label("id"), fts.c.rank.label("score")).where(
-                fts.c.text.match(_fts5_query(query)))
-        else:
+        if self._dialect == "postgresql":
+            # the match's row is read anyway (its stored tsvector): one pass, a top-N sort
             tsquery = _pg_tsquery(query)
-            scored = sa.select(s.id.label("id"),
-                               (-sa.func.ts_rank(_pg_tsvector(), tsquery)).label("score")
-                               ).where(_pg_tsvector().op("@@")(tsquery))
-        m = scored.cte("scored").prefix_with("MATERIALIZED")
-        cut = (sa.select(m.c.score).order_by(m.c.score).limit(1).offset(limit - 1)
-               .scalar_subquery())
-        stmt = (sa.select(s.doc, s.text).select_from(m.join(sentences, s.id == m.c.id))
-                .where(sa.or_(cut.is_(None), m.c.score <= cut))
-                .order_by(m.c.score, s.doc, s.start).limit(limit))
+            stmt = (sa.select(s.doc, s.text).where(_pg_tsvector().op("@@")(tsquery))
+                    .order_by(sa.func.ts_rank(_pg_tsvector(), tsquery).desc(), s.doc, s.start)
+                    .limit(limit))
+        else:
+            # FTS5 scores from its own index; a match's sentence row is read only when it
+            # scores at least as well as the limit-th best (the scores computed once)
+            fts = _sentences_fts
+            m = (sa.select(fts.c.rowid.label("id"), fts.c.rank.label("score"))
+                 .where(fts.c.text.match(_fts5_query(query)))
+                 .cte("scored").prefix_with("MATERIALIZED"))
+            cut = (sa.select(m.c.score).order_by(m.c.score).limit(1).offset(limit - 1)
+                   .scalar_subquery())
+            stmt = (sa.select(s.doc, s.text).select_from(m.join(sentences, s.id == m.c.id))
+                    .where(sa.or_(cut.is_(None), m.c.score <= cut))
+                    .order_by(m.c.score, s.doc, s.start).limit(limit))
         with self._engine.connect() as conn:
             return [(row[0], row[1]) for row in conn.execute(stmt)]
 
