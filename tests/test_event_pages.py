@@ -277,3 +277,22 @@ def test_search_order_breaks_ties_by_doc(store: Store) -> None:
     assert found[0][1] == "Drill near the border."
     assert store.search_sentences("border", limit=0) == []
 
+
+
+def test_serial_plans_on_postgresql(db_target: str) -> None:
+    """The server's store (``tocsin serve``) plans no parallel workers on PostgreSQL; a
+    store opened otherwise keeps the server's setting."""
+    served, other = open_store(db_target, serial_plans=True), open_store(db_target)
+    try:
+        if served.dialect != "postgresql":
+            pytest.skip("PostgreSQL only")
+        for s, expected in ((served, "0"), (other, None)):
+            with s.engine.connect() as conn:
+                value = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+            assert (value == "0") == (expected == "0"), value
+            with s.engine.connect() as conn:   # the pooled connection keeps it
+                again = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+            assert again == value
+    finally:
+        served.close()
+        other.close()

@@ -984,7 +984,7 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
     try:
         config = load_server_config(Path(config_path) if config_path else None, db=db,
                                     host=host, port=port, protect_reads=protect_reads)
-        store = open_store(config.db)
+        store = open_store(config.db, serial_plans=True)
         app = create_app(config, store, Settings(), load_knowledge())
     except TocsinError as exc:
         _fail(exc)
