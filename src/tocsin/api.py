@@ -372,10 +372,15 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
 
     read = [Depends(can_read)]
 
+    # The two routes under most load are ``async``, with only the database call in a worker
+    # thread: a plain ``def`` route also has its response validated in a worker thread,
+    # a second hop per request.
+
     @app.get("/api/v1/events", tags=["events"], dependencies=read,
              summary="Events, filtered, sorted, one page at a time")
-    def api_events(q: Annotated[browse.EventQuery, Depends(event_query)]) -> dict[str, Any]:
-        page = browse.page_events(store, q)
+    async def api_events(q: Annotated[browse.EventQuery, Depends(event_query)]
+                         ) -> dict[str, Any]:
+        page = await run_in_threadpool(browse.page_events, store, q)
         return {"items": [r.to_json() for r in page.items], "next_cursor": page.next_cursor}
 
     @app.get("/api/v1/events/{event_id}", tags=["events"], dependencies=read,
@@ -437,10 +442,10 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
     @app.get("/api/v1/search", tags=["search"], dependencies=read,
              summary="Stored sentences containing every word of q (full text, best first); "
              "events whose evidence matches: GET /api/v1/events?text=")
-    def api_search(q: str = Query(..., min_length=1),
-                   limit: int = Query(20, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
-        return {"items": [{"doc": doc, "sentence": sentence}
-                          for doc, sentence in store.search_sentences(q, limit)]}
+    async def api_search(q: str = Query(..., min_length=1),
+                         limit: int = Query(20, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
+        found = await run_in_threadpool(store.search_sentences, q, limit)
+        return {"items": [{"doc": doc, "sentence": sentence} for doc, sentence in found]}
 
     @app.get("/api/v1/export/gold", tags=["review"], dependencies=read,
              summary="Reviewed events as gold (JSON lines, the spec's format)")
