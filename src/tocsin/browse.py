@@ -29,6 +29,7 @@ from .settings import Settings
 from .store import (
     UNDATED_KEY,
     EventFilter,
+    KeyRange,
     Store,
     _row_to_event,
     documents,
@@ -121,21 +122,27 @@ class EventPage:
     next_cursor: str | None
 
 
-def _sort_column(sort: str) -> sa.ColumnElement[Any]:
-    """The indexed column a sort walks (events.date_key: see tocsin.store.DATE_KEY_SQL)."""
-    return events.c.confidence if sort.endswith("confidence") else events.c.date_key
-
-
-def _segments(sort: str) -> list[tuple[float | None, float | None]]:
-    """The sort as ranges [low, high) of its column, walked one after the other, each in the
+def _segments(sort: str) -> list[KeyRange]:
+    """The sort as inclusive ranges of its column, walked one after the other, each in the
     column's order (descending for a "-" sort).
 
     Undated events come last in both directions. Ascending, their key (year 9999) already
     puts them last: one range. Newest first, they would come first, so the dated events are
     walked down first, then the undated ones: two ranges, each an index scan."""
     if sort == "-date":
-        return [(None, UNDATED_KEY), (UNDATED_KEY, None)]
+        return [(None, UNDATED_KEY - 1), (UNDATED_KEY, None)]
     return [(None, None)]
+
+
+def _within(key: Any, segment: KeyRange) -> bool:
+    low, high = segment
+    return (low is None or key >= low) and (high is None or key <= high)
+
+
+def _intersect(a: KeyRange, b: KeyRange) -> KeyRange:
+    lows = [x for x in (a[0], b[0]) if x is not None]
+    highs = [x for x in (a[1], b[1]) if x is not None]
+    return (max(lows) if lows else None, min(highs) if highs else None)
 
 
 def _cursor_key(sort: str, stored: Any) -> Any:
@@ -187,11 +194,13 @@ def _rows(rows: Sequence[Any]) -> list[EventRow]:
                      r.story_id, r.novelty, r.doc_title, r.doc_published) for r in rows]
 
 
-def _page_conditions(store: Store, query: EventQuery) -> list[sa.ColumnElement[bool]]:
+def _page_conditions(store: Store, query: EventQuery, date_keys: KeyRange
+                     ) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions on ``events`` alone (the story filters as subqueries), so that a
-    page is chosen from one table's index before anything is joined."""
+    page is chosen from one table's index before anything is joined; ``date_keys`` is the
+    range of the sort's column being walked (see Store.event_conditions)."""
     e, sm = events.c, story_mentions.c
-    where = store.event_conditions(query.filter)
+    where = store.event_conditions(query.filter, date_keys)
     if query.weapon:
         where.append(sa.or_(e.weapon.icontains(query.weapon, autoescape=True),
                             e.weapon_id == query.weapon))
@@ -208,42 +217,39 @@ def _page_conditions(store: Store, query: EventQuery) -> list[sa.ColumnElement[b
     return where
 
 
-def _page_keys(conn: Connection, where: list[sa.ColumnElement[bool]], query: EventQuery,
-               limit: int) -> list[tuple[str, Any]]:
+def _page_keys(conn: Connection, store: Store, query: EventQuery, limit: int
+               ) -> list[tuple[str, Any]]:
     """(event_id, key) of the first ``limit`` events of the page, in order, read from the
     indexes: each range of the sort is walked from the cursor on until enough are found."""
-    col = _sort_column(query.sort)
+    by_date = not query.sort.endswith("confidence")
+    col = events.c.date_key if by_date else events.c.confidence
     desc = query.sort.startswith("-")
     order = [col.desc(), events.c.event_id.desc()] if desc else [col.asc(), events.c.event_id]
     segments = _segments(query.sort)
     after: tuple[Any, str] | None = None
-    first = 0
     if query.cursor is not None:
         key, after_id = _decode_cursor(query.cursor, query.sort)
         after = (_stored_key(query.sort, key), after_id)
-        first = next(i for i, (low, high) in enumerate(segments)
-                     if (low is None or after[0] >= low) and (high is None or after[0] < high))
+        segments = segments[next(i for i, seg in enumerate(segments)
+                                 if _within(after[0], seg)):]
     found: list[tuple[str, Any]] = []
-    for i, (low, high) in enumerate(segments[first:], start=first):
-        bounds = ([col >= low] if low is not None else []) + ([col < high] if high is not None
-                                                               else [])
-        if after is not None and i == first:
-            bounds.append(_after(col, desc, *after))
-        stmt = (sa.select(events.c.event_id, col).where(*where, *bounds).order_by(*order)
+    for i, segment in enumerate(segments):
+        extra: list[sa.ColumnElement[bool]] = []
+        if after is not None and i == 0:   # the cursor's own range: from the cursor on
+            key, after_id = after
+            if by_date:   # one bound per side on date_key (see Store.event_conditions)
+                segment = _intersect(segment, (None, key) if desc else (key, None))
+            else:
+                extra.append(col <= key if desc else col >= key)
+            extra.append(sa.or_(col < key, events.c.event_id < after_id) if desc
+                         else sa.or_(col > key, events.c.event_id > after_id))
+        where = _page_conditions(store, query, segment if by_date else (None, None))
+        stmt = (sa.select(events.c.event_id, col).where(*where, *extra).order_by(*order)
                 .limit(limit - len(found)))
         found.extend((r[0], r[1]) for r in conn.execute(stmt))
         if len(found) >= limit:
             break
     return found
-
-
-def _after(col: sa.ColumnElement[Any], desc: bool, key: Any, event_id: str
-           ) -> sa.ColumnElement[bool]:
-    """Rows after (key, event_id) in the sort's order. The first, redundant, condition is a
-    plain range the index can seek to; the second breaks the tie on the key."""
-    if desc:
-        return sa.and_(col <= key, sa.or_(col < key, events.c.event_id < event_id))
-    return sa.and_(col >= key, sa.or_(col > key, events.c.event_id > event_id))
 
 
 def page_events(store: Store, query: EventQuery) -> EventPage:
@@ -254,7 +260,7 @@ def page_events(store: Store, query: EventQuery) -> EventPage:
     events are joined with their document, story and review."""
     limit = query.limit if query.filter.limit is None else min(query.limit, query.filter.limit)
     with store.engine.connect() as conn:
-        keys = _page_keys(conn, _page_conditions(store, query), query, limit + 1)
+        keys = _page_keys(conn, store, query, limit + 1)
         more = len(keys) > limit
         keys = keys[:limit]
         rows = (conn.execute(_base_select().where(events.c.event_id.in_([k[0] for k in keys])))

@@ -75,6 +75,7 @@ METADATA = sa.MetaData()
 DATE_KEY_SQL = ("coalesce(date_year, 9999) * 10000 + coalesce(date_month, 0) * 100 "
                 "+ coalesce(date_day, 0)")
 UNDATED_KEY = 9999 * 10000   # date_key >= this: the year is unknown
+KeyRange = tuple[int | None, int | None]   # an inclusive range of date_key (None: open)
 _BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 runs = sa.Table(
@@ -833,10 +834,16 @@ class Store:
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'"), _pg_groups(groups))
         return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(tsquery))
 
-    def event_conditions(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    def event_conditions(self, f: EventFilter, date_keys: KeyRange = (None, None)
+                         ) -> list[sa.ColumnElement[bool]]:
         """The WHERE conditions (on ``events``) of a filter, for this backend: the one filter
         of every event query (lists, exports, alerts, the API), so rejected events stay out
-        unless asked for and reviewed values are the ones matched."""
+        unless asked for and reviewed values are the ones matched.
+
+        ``date_keys``: an inclusive range of ``date_key`` the caller also wants (a page's);
+        it is merged with the date filter's into one lower and one upper bound. SQLite plans
+        with the bounds' values unknown: given two upper bounds on the index's column it may
+        seek to the looser one and walk, in a newest-first page, every event above the other."""
         e = events.c
         where: list[sa.ColumnElement[bool]] = []
         where.append(_review_condition(f.review))
@@ -850,10 +857,13 @@ class Store:
             where.append(e.language == f.language)
         if f.min_confidence is not None:
             where.append(e.confidence >= f.min_confidence)
+        low, high = _date_key_bounds(f.since, f.until, date_keys)
+        if low is not None:
+            where.append(e.date_key >= low)
+        if high is not None:
+            where.append(e.date_key <= high)
         if f.since is not None:
-            where.append(_date_at_least(f.since))
-        if f.until is not None:
-            where.append(_date_at_most(f.until))
+            where.extend(_since_gaps(f.since))
         if f.text is not None:
             where.append(self._sentence_matches(f.text))
         # the filters of tocsin.search: canonical ids, structured text, story
@@ -1177,26 +1187,29 @@ def _key(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _date_at_least(since: date) -> sa.ColumnElement[bool]:
-    """The event's (possibly partial) date names a period that ends on or after ``since``.
+def _date_key_bounds(since: date | None, until: date | None, within: KeyRange
+                     ) -> KeyRange:
+    """The inclusive range of ``date_key`` of the events whose (possibly partial) date names
+    a period that reaches ``since`` and starts by ``until``, within ``within``.
 
-    Said on ``date_key`` alone (ranges the indexes seek to, and that the planner can
-    estimate): a dated key from since's year on, except the keys of that year whose month,
-    or month and day, are known and before since's: [Y0100, YM00) and [YM01, YMD). A key
-    YYYY0000 (year only), YYYY00DD (no month) or YYYYMM00 (month only) names a period that
-    reaches since when its year, or year and month, is since's."""
+    A partial date's key is its period's start with 00 for what is unknown (YYYY0000,
+    YYYYMM00, YYYY00DD), so by ``until``: a key up to until's own. From ``since``: a key
+    from since's year on, less the gaps of :func:`_since_gaps`. Either bound excludes the
+    undated (key UNDATED_KEY and up)."""
+    low, high = within
+    if since is not None:
+        low = max(low or 0, since.year * 10000)
+    if until is not None or since is not None:
+        last = min(_key(until), UNDATED_KEY - 1) if until is not None else UNDATED_KEY - 1
+        high = last if high is None else min(high, last)
+    return low, high
+
+
+def _since_gaps(since: date) -> list[sa.ColumnElement[bool]]:
+    """The keys of since's year that name periods over before since: a known month before
+    since's, [Y0100, YM00), or since's month with a known day before since's, [YM01, YMD)."""
     key, y, m = events.c.date_key, since.year * 10000, since.year * 10000 + since.month * 100
-    return sa.and_(key >= y, key < UNDATED_KEY,
-                   sa.or_(key < y + 100, key >= m),
-                   sa.or_(key < m + 1, key >= _key(since)))
-
-
-def _date_at_most(until: date) -> sa.ColumnElement[bool]:
-    """The event's (possibly partial) date names a period that starts on or before ``until``:
-    a dated key up to until's own (a partial date's key is the one of its period's start,
-    with 00 for what is unknown)."""
-    key = events.c.date_key
-    return sa.and_(key <= _key(until), key < UNDATED_KEY)
+    return [sa.or_(key < y + 100, key >= m), sa.or_(key < m + 1, key >= _key(since))]
 
 
 def _review_condition(state: str | None) -> sa.ColumnElement[bool]:
