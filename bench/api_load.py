@@ -6,12 +6,16 @@
    the store's own tables (``tocsin.store``): documents (two events each, published 2017-2025),
    one evidence sentence per event (so full-text search and ``text=`` find them), events of
    every type, 14 actor countries, 4 languages (en, fr, ru, uk), dates full, month-only,
-   year-only or missing. An SQLite store is a file under ``bench/out/`` by default; ``--db``
+   year-only or missing. Rows are written as ``Store.save`` writes them (``sentences.doc``,
+   ``folded`` on PostgreSQL); the generated columns (``events.date_key``, PostgreSQL's
+   ``sentences.folded_tsv``) are computed by the database. An SQLite store is a file under
+   ``bench/out/`` by default; ``--db``
    takes a file path or a ``postgresql+psycopg://`` URL (``bash scripts/pg-test-server start``
    prints one). A store that already holds exactly these N synthetic events is reused;
    otherwise the SQLite file is recreated, or the PostgreSQL tables are emptied (TRUNCATE).
 2. Starts a real server process, ``python -m tocsin serve --db ...`` (uvicorn, one process, as
-   a team would run it) on 127.0.0.1 and a free port, and waits until it answers.
+   a team would run it; on PostgreSQL its sessions plan no parallel workers) on 127.0.0.1 and
+   a free port, and waits until it answers.
 3. Runs ``--clients`` threads, each with its own keep-alive ``httpx.Client``, issuing event
    queries for ``--seconds`` (after a 2 s warm-up that is not counted): plain lists (oldest or
    newest first), filters by type, by actor country, by a date range, all three together,
@@ -22,6 +26,9 @@
 
 The clients run on the same machine as the server and share its cores: latencies include the
 client's own time. The load average before the run is printed, as the machine may be shared.
+The clients are a closed loop (each sends its next request when the last is answered), so the
+mean latency is ``clients / (requests/s)``: once the server's CPU is saturated, the latencies
+measure the queue; ``--clients 1`` gives each query's own latency.
 """
 
 from __future__ import annotations
