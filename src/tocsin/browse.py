@@ -134,11 +134,6 @@ def _segments(sort: str) -> list[KeyRange]:
     return [(None, None)]
 
 
-def _within(key: Any, segment: KeyRange) -> bool:
-    low, high = segment
-    return (low is None or key >= low) and (high is None or key <= high)
-
-
 def _intersect(a: KeyRange, b: KeyRange) -> KeyRange:
     lows = [x for x in (a[0], b[0]) if x is not None]
     highs = [x for x in (a[1], b[1]) if x is not None]
@@ -230,8 +225,10 @@ def _page_keys(conn: Connection, store: Store, query: EventQuery, limit: int
     if query.cursor is not None:
         key, after_id = _decode_cursor(query.cursor, query.sort)
         after = (_stored_key(query.sort, key), after_id)
-        segments = segments[next(i for i, seg in enumerate(segments)
-                                 if _within(after[0], seg)):]
+        # the range holding the cursor's key (any number a client sends: the last range
+        # is open above)
+        segments = segments[next(i for i, (_, high) in enumerate(segments)
+                                 if high is None or after[0] <= high):]
     found: list[tuple[str, Any]] = []
     for i, segment in enumerate(segments):
         extra: list[sa.ColumnElement[bool]] = []
