@@ -16,7 +16,9 @@ bodies over ``max_body_bytes`` are refused with 413, counted as they arrive.
 
 
 import hmac
+import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -49,7 +51,7 @@ from .settings import Settings
 from .store import REVIEW_STATES, EventFilter, Store
 from .webconfig import ServerConfig
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "SERVE_ENV", "app_from_environment", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -534,3 +536,24 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
 
     app.add_middleware(Guard, limit=config.max_body_bytes)
     return app
+
+
+# How ``tocsin serve --workers N`` hands its options to each worker process (JSON: config
+# file, database, protect_reads); tokens come, as always, from TOCSIN_TOKENS or the file.
+SERVE_ENV = "TOCSIN_SERVE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``tocsin serve --workers N`` (a uvicorn factory).
+
+    One Python process serves one request's Python code at a time; workers let a server use
+    more than one core. Each opens its own store (the parent migrated it first)."""
+    from .knowledge import load_knowledge
+    from .store import open_store
+    from .webconfig import load_server_config
+
+    options = json.loads(os.environ[SERVE_ENV])
+    config = load_server_config(Path(options["config"]) if options["config"] else None,
+                                db=options["db"], protect_reads=options["protect_reads"])
+    store = open_store(config.db, serial_plans=True)
+    return create_app(config, store, Settings(), load_knowledge())
