@@ -210,11 +210,18 @@ def test_an_old_cursor_still_works(pages_store: Store) -> None:
 
 
 def test_any_number_in_a_cursor_is_answered(pages_store: Store) -> None:
-    """A cursor is the client's to send back: a key between the ranges a sort walks (a
-    fraction, beyond the undated keys, negative) still gives a page, never an error."""
+    """A cursor is the client's to send back: any number in it gives a page (a key between
+    the ranges a sort walks, beyond the undated keys, negative) or, for a date sort, a key
+    that is no date key (a fraction, too large for the column) is an invalid cursor (400),
+    never another error."""
     for sort in browse.EVENT_SORTS:
-        for key in (99989999.5, 10**12, -3, 0.5, 20200101.25):
+        for key in (99990000 - 1, 99999999, 2**31 - 1, -3, 0, 0.5, 99989999.5, 10**12):
             cursor = browse._encode_cursor(sort, key, "ev-")
+            valid = sort.endswith("confidence") or (isinstance(key, int) and key < 2**31)
+            if not valid:
+                with pytest.raises(ValueError, match="invalid cursor"):
+                    browse.EventQuery(sort=sort, cursor=cursor)
+                continue
             page = browse.page_events(pages_store, browse.EventQuery(sort=sort, cursor=cursor))
             assert len(page.items) <= 50
 

@@ -171,6 +171,9 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
         raise ValueError(f"the cursor belongs to sort {got_sort!r}, not {sort!r}")
     if not isinstance(event_id, str) or not isinstance(key, int | float) or isinstance(key, bool):
         raise ValueError("invalid cursor: pass back the next_cursor of a previous page")
+    if not sort.endswith("confidence") and not (isinstance(key, int) and abs(key) < 2**31):
+        # a date key is a whole number that fits the integer column it is compared with
+        raise ValueError("invalid cursor: pass back the next_cursor of a previous page")
     return key, event_id
 
 
