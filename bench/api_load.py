@@ -1,17 +1,22 @@
 """Load on the HTTP API: event queries under concurrent clients, over a store of N events.
 
     python bench/api_load.py [--events 100000] [--clients 20] [--seconds 30] [--db URL]
+                             [--workers 1]
 
 1. Fills a store with ``--events`` synthetic events (default 100,000), written in bulk through
    the store's own tables (``tocsin.store``): documents (two events each, published 2017-2025),
    one evidence sentence per event (so full-text search and ``text=`` find them), events of
    every type, 14 actor countries, 4 languages (en, fr, ru, uk), dates full, month-only,
-   year-only or missing. An SQLite store is a file under ``bench/out/`` by default; ``--db``
+   year-only or missing. Rows are written as ``Store.save`` writes them (``sentences.doc``,
+   ``folded`` on PostgreSQL); the generated columns (``events.date_key``, PostgreSQL's
+   ``sentences.folded_tsv``) are computed by the database. An SQLite store is a file under
+   ``bench/out/`` by default; ``--db``
    takes a file path or a ``postgresql+psycopg://`` URL (``bash scripts/pg-test-server start``
    prints one). A store that already holds exactly these N synthetic events is reused;
    otherwise the SQLite file is recreated, or the PostgreSQL tables are emptied (TRUNCATE).
-2. Starts a real server process, ``python -m tocsin serve --db ...`` (uvicorn, one process, as
-   a team would run it) on 127.0.0.1 and a free port, and waits until it answers.
+2. Starts a real server, ``python -m tocsin serve --db ...`` (uvicorn, one process as a team
+   would run it, or ``--workers N`` processes; on PostgreSQL its sessions plan no parallel
+   workers) on 127.0.0.1 and a free port, and waits until it answers.
 3. Runs ``--clients`` threads, each with its own keep-alive ``httpx.Client``, issuing event
    queries for ``--seconds`` (after a 2 s warm-up that is not counted): plain lists (oldest or
    newest first), filters by type, by actor country, by a date range, all three together,
@@ -22,6 +27,9 @@
 
 The clients run on the same machine as the server and share its cores: latencies include the
 client's own time. The load average before the run is printed, as the machine may be shared.
+The clients are a closed loop (each sends its next request when the last is answered), so the
+mean latency is ``clients / (requests/s)``: once the server's CPU is saturated, the latencies
+measure the queue; ``--clients 1`` gives each query's own latency.
 """
 
 from __future__ import annotations
@@ -140,7 +148,8 @@ def synthetic_rows(n: int, run_id: int, postgres: bool, seed: int = 7
             parts.append(text)
             offset = e + 1
             sents.append({"content_id": content_id, "start": s, "end": e, "paragraph": k,
-                          "text": text, "folded": fold(text) if postgres else None})
+                          "text": text, "folded": fold(text) if postgres else None,
+                          "doc": name})
             when = published - timedelta(days=rng.randrange(3))
             precision = rng.random()
             year, month, day = when.year, when.month, when.day
@@ -231,13 +240,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "TOCSIN_TOKENS"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"),
                                                       env.get("PYTHONPATH")]))
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "tocsin", "serve", "--db", db,
-                                 "--host", "127.0.0.1", "--port", str(port), "--open-reads"],
+                                 "--host", "127.0.0.1", "--port", str(port), "--open-reads",
+                                 "--workers", str(workers)],
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -375,20 +385,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--db", default=None, help="SQLite file or postgresql+psycopg:// URL "
                     "(default: bench/out/api_load_<N>.db)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="server processes (tocsin serve --workers; default 1)")
     args = ap.parse_args(argv)
-    if args.events < 1 or args.clients < 1 or args.seconds <= 0:
-        ap.error("--events, --clients and --seconds must be positive")
+    if args.events < 1 or args.clients < 1 or args.seconds <= 0 or args.workers < 1:
+        ap.error("--events, --clients, --seconds and --workers must be positive")
     db = args.db or str(ROOT / "bench" / "out" / f"api_load_{args.events}.db")
     prepare_store(db, args.events)
     backend = "postgresql" if db.startswith("postgresql") else "sqlite"
     log = ROOT / "bench" / "out" / f"api_load_server_{backend}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = start_server(db, port, log)
+    server = start_server(db, port, log, args.workers)
     try:
         load = os.getloadavg()
         print(f"load: {args.clients} clients for {args.seconds:g} s (+{WARMUP_S:g} s warm-up) "
-              f"on {backend}, {args.events} events, {os.cpu_count()} cores, load average "
+              f"on {backend}, {args.events} events, {args.workers} server process"
+              f"{'es' if args.workers > 1 else ''}, {os.cpu_count()} cores, load average "
               f"before {load[0]:.2f}", flush=True)
         out, errors = run_load(f"http://127.0.0.1:{port}", args.clients, args.seconds)
     finally:
@@ -402,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(errors)} failed requests, e.g. {errors[0]}")
     verdict = "PASS" if p99 < TARGET_P99_MS and not errors else "FAIL"
     print(f"{verdict}: overall p99 {p99:.1f} ms (target < {TARGET_P99_MS:g} ms), "
-          f"{backend}, {args.events} events, {args.clients} clients")
+          f"{backend}, {args.events} events, {args.clients} clients, {args.workers} server "
+          f"process{'es' if args.workers > 1 else ''}")
     return 2 if errors else (0 if verdict == "PASS" else 1)
 
 

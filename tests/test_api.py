@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -446,3 +454,34 @@ def test_tocsin_serve_command(tmp_path: object) -> None:
         output, _ = proc.communicate(timeout=30)
     assert "serving" in output and "1 write token(s)" in output
     assert TOKEN not in output                      # never logged
+
+
+def test_serve_with_workers(tmp_path: Path) -> None:
+    """`tocsin serve --workers 2`: two uvicorn worker processes, each with its own app and
+    store, answer on one port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db, log = tmp_path / "served.db", tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "TOCSIN_TOKENS"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "tocsin", "serve", "--db", str(db),
+                                 "--port", str(port), "--open-reads", "--workers", "2"],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline, answer = time.monotonic() + 120, None
+        while time.monotonic() < deadline and answer is None and proc.poll() is None:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/events", timeout=5)
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert answer is not None, log.read_text(errors="replace")
+        assert answer.status_code == 200 and answer.json() == {"items": [], "next_cursor": None}
+        while time.monotonic() < deadline and log.read_text().count("Application startup") < 2:
+            time.sleep(0.3)
+        text = log.read_text()
+        assert len(set(re.findall(r"Started server process \[(\d+)\]", text))) == 2, text
+        assert "2 workers" in text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

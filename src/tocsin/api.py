@@ -16,7 +16,9 @@ bodies over ``max_body_bytes`` are refused with 413, counted as they arrive.
 
 
 import hmac
+import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -49,7 +51,7 @@ from .settings import Settings
 from .store import REVIEW_STATES, EventFilter, Store
 from .webconfig import ServerConfig
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "SERVE_ENV", "app_from_environment", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +210,11 @@ def _fraction(value: str | None, name: str) -> float | None:
     return number
 
 
-def event_query(
+# Dependencies that do no I/O are ``async def``: FastAPI then runs them on the event loop
+# instead of handing each to a worker thread, a hop that costs more than their work.
+
+
+async def event_query(
     type: str | None = Query(None, description=f"One of {', '.join(EVENT_TYPES)}"),
     actor: str | None = Query(None, description="Substring of the actor's name"),
     country: str | None = Query(None, description="Actor country code (RUS, USA, NATO…)"),
@@ -283,7 +289,7 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         return value.strip() if scheme.lower() == "bearer" else None
 
-    def can_read(request: Request) -> None:
+    async def can_read(request: Request) -> None:
         if not config.protect_reads:
             return
         if _who(_bearer(request) or request.cookies.get(COOKIE)) is None:
@@ -292,7 +298,7 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
             raise ApiError(401, "unauthorized", "a valid token is needed to read",
                            {"www-authenticate": "Bearer"})
 
-    def writer(request: Request) -> str:
+    async def writer(request: Request) -> str:
         """Who writes: only the Authorization header counts (a cookie could be forged by
         another site's form: no CSRF)."""
         if not config.writes_enabled:
@@ -368,10 +374,15 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
 
     read = [Depends(can_read)]
 
+    # The two routes under most load are ``async``, with only the database call in a worker
+    # thread: a plain ``def`` route also has its response validated in a worker thread,
+    # a second hop per request.
+
     @app.get("/api/v1/events", tags=["events"], dependencies=read,
              summary="Events, filtered, sorted, one page at a time")
-    def api_events(q: Annotated[browse.EventQuery, Depends(event_query)]) -> dict[str, Any]:
-        page = browse.page_events(store, q)
+    async def api_events(q: Annotated[browse.EventQuery, Depends(event_query)]
+                         ) -> dict[str, Any]:
+        page = await run_in_threadpool(browse.page_events, store, q)
         return {"items": [r.to_json() for r in page.items], "next_cursor": page.next_cursor}
 
     @app.get("/api/v1/events/{event_id}", tags=["events"], dependencies=read,
@@ -433,10 +444,10 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
     @app.get("/api/v1/search", tags=["search"], dependencies=read,
              summary="Stored sentences containing every word of q (full text, best first); "
              "events whose evidence matches: GET /api/v1/events?text=")
-    def api_search(q: str = Query(..., min_length=1),
-                   limit: int = Query(20, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
-        return {"items": [{"doc": doc, "sentence": sentence}
-                          for doc, sentence in store.search_sentences(q, limit)]}
+    async def api_search(q: str = Query(..., min_length=1),
+                         limit: int = Query(20, ge=1, le=browse.MAX_PAGE)) -> dict[str, Any]:
+        found = await run_in_threadpool(store.search_sentences, q, limit)
+        return {"items": [{"doc": doc, "sentence": sentence} for doc, sentence in found]}
 
     @app.get("/api/v1/export/gold", tags=["review"], dependencies=read,
              summary="Reviewed events as gold (JSON lines, the spec's format)")
@@ -525,3 +536,24 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
 
     app.add_middleware(Guard, limit=config.max_body_bytes)
     return app
+
+
+# How ``tocsin serve --workers N`` hands its options to each worker process (JSON: config
+# file, database, protect_reads); tokens come, as always, from TOCSIN_TOKENS or the file.
+SERVE_ENV = "TOCSIN_SERVE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``tocsin serve --workers N`` (a uvicorn factory).
+
+    One Python process serves one request's Python code at a time; workers let a server use
+    more than one core. Each opens its own store (the parent migrated it first)."""
+    from .knowledge import load_knowledge
+    from .store import open_store
+    from .webconfig import load_server_config
+
+    options = json.loads(os.environ[SERVE_ENV])
+    config = load_server_config(Path(options["config"]) if options["config"] else None,
+                                db=options["db"], protect_reads=options["protect_reads"])
+    store = open_store(config.db, serial_plans=True)
+    return create_app(config, store, Settings(), load_knowledge())

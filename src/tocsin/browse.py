@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from .errors import InputError, NotFoundError
 from .ingest import looks_like_html, record_to_document
@@ -26,10 +27,13 @@ from .pipeline import process_item, save_result
 from .review import AuditRecord, Review, review_history, reviews_of
 from .settings import Settings
 from .store import (
+    UNDATED_KEY,
     EventFilter,
+    KeyRange,
     Store,
     _row_to_event,
     documents,
+    event_reviews,
     events,
     stories_table,
     story_mentions,
@@ -118,14 +122,38 @@ class EventPage:
     next_cursor: str | None
 
 
-def _sort_key(sort: str) -> sa.ColumnElement[Any]:
-    e = events.c
-    if sort.endswith("confidence"):
-        return e.confidence
-    # undated events last in both directions
-    undated = 0 if sort.startswith("-") else 9999
-    return (sa.func.coalesce(e.date_year, undated) * 10000
-            + sa.func.coalesce(e.date_month, 0) * 100 + sa.func.coalesce(e.date_day, 0))
+def _segments(sort: str) -> list[KeyRange]:
+    """The sort as inclusive ranges of its column, walked one after the other, each in the
+    column's order (descending for a "-" sort).
+
+    Undated events come last in both directions. Ascending, their key (year 9999) already
+    puts them last: one range. Newest first, they would come first, so the dated events are
+    walked down first, then the undated ones: two ranges, each an index scan."""
+    if sort == "-date":
+        return [(None, UNDATED_KEY - 1), (UNDATED_KEY, None)]
+    return [(None, None)]
+
+
+def _intersect(a: KeyRange, b: KeyRange) -> KeyRange:
+    lows = [x for x in (a[0], b[0]) if x is not None]
+    highs = [x for x in (a[1], b[1]) if x is not None]
+    return (max(lows) if lows else None, min(highs) if highs else None)
+
+
+def _cursor_key(sort: str, stored: Any) -> Any:
+    """The key a cursor carries for a row: the sort's own key as pages have always given it
+    (newest first, an undated event's is its month and day alone), so old cursors still
+    work."""
+    if sort == "-date" and stored >= UNDATED_KEY:
+        return stored - UNDATED_KEY
+    return stored
+
+
+def _stored_key(sort: str, key: Any) -> Any:
+    """The column value of a cursor's key (the inverse of _cursor_key)."""
+    if sort == "-date" and key < 10000:    # a dated key is at least year 1 * 10000
+        return key + UNDATED_KEY
+    return key
 
 
 def _encode_cursor(sort: str, key: Any, event_id: str) -> str:
@@ -143,28 +171,34 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
         raise ValueError(f"the cursor belongs to sort {got_sort!r}, not {sort!r}")
     if not isinstance(event_id, str) or not isinstance(key, int | float) or isinstance(key, bool):
         raise ValueError("invalid cursor: pass back the next_cursor of a previous page")
+    if not sort.endswith("confidence") and not (isinstance(key, int) and abs(key) < 2**31):
+        # a date key is a whole number that fits the integer column it is compared with
+        raise ValueError("invalid cursor: pass back the next_cursor of a previous page")
     return key, event_id
 
 
 def _base_select() -> sa.Select[Any]:
     sm = story_mentions.c
     return (sa.select(events, sm.story_id, sm.novelty, documents.c.title.label("doc_title"),
-                      documents.c.published.label("doc_published"))
+                      documents.c.published.label("doc_published"),
+                      event_reviews.c.status.label("review_status"))
             .join(documents, documents.c.content_id == events.c.content_id)
-            .outerjoin(story_mentions, sm.event_id == events.c.event_id))
+            .outerjoin(story_mentions, sm.event_id == events.c.event_id)
+            .outerjoin(event_reviews, event_reviews.c.event_id == events.c.event_id))
 
 
-def _rows(store: Store, rows: Sequence[Any]) -> list[EventRow]:
-    found = reviews_of(store, [r.event_id for r in rows])
-    return [EventRow(_row_to_event(r._mapping),
-                     found[r.event_id].status if r.event_id in found else "unreviewed",
+def _rows(rows: Sequence[Any]) -> list[EventRow]:
+    return [EventRow(_row_to_event(r._mapping), r.review_status or "unreviewed",
                      r.story_id, r.novelty, r.doc_title, r.doc_published) for r in rows]
 
 
-def page_events(store: Store, query: EventQuery) -> EventPage:
-    """One page of events matching ``query``; ``next_cursor`` fetches the next (None: last)."""
-    e = events.c
-    where = store.event_conditions(query.filter)
+def _page_conditions(store: Store, query: EventQuery, date_keys: KeyRange
+                     ) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions on ``events`` alone (the story filters as subqueries), so that a
+    page is chosen from one table's index before anything is joined; ``date_keys`` is the
+    range of the sort's column being walked (see Store.event_conditions)."""
+    e, sm = events.c, story_mentions.c
+    where = store.event_conditions(query.filter, date_keys)
     if query.weapon:
         where.append(sa.or_(e.weapon.icontains(query.weapon, autoescape=True),
                             e.weapon_id == query.weapon))
@@ -173,32 +207,68 @@ def page_events(store: Store, query: EventQuery) -> EventPage:
                             e.location_id == query.location,
                             sa.func.lower(e.location_country) == query.location.lower()))
     if query.flag in ("new", "repeat"):
-        where.append(story_mentions.c.novelty == query.flag)
+        where.append(e.event_id.in_(sa.select(sm.event_id).where(sm.novelty == query.flag)))
     elif query.flag:
         flagged = sa.select(stories_table.c.story_id).where(
             stories_table.c.flags.contains(f'"{query.flag}"'))
-        where.append(story_mentions.c.story_id.in_(flagged))
-    key = _sort_key(query.sort)
+        where.append(e.event_id.in_(sa.select(sm.event_id).where(sm.story_id.in_(flagged))))
+    return where
+
+
+def _page_keys(conn: Connection, store: Store, query: EventQuery, limit: int
+               ) -> list[tuple[str, Any]]:
+    """(event_id, key) of the first ``limit`` events of the page, in order, read from the
+    indexes: each range of the sort is walked from the cursor on until enough are found."""
+    by_date = not query.sort.endswith("confidence")
+    col = events.c.date_key if by_date else events.c.confidence
     desc = query.sort.startswith("-")
+    order = [col.desc(), events.c.event_id.desc()] if desc else [col.asc(), events.c.event_id]
+    segments = _segments(query.sort)
+    after: tuple[Any, str] | None = None
     if query.cursor is not None:
-        after_key, after_id = _decode_cursor(query.cursor, query.sort)
-        if desc:
-            where.append(sa.or_(key < after_key, sa.and_(key == after_key,
-                                                         e.event_id < after_id)))
-        else:
-            where.append(sa.or_(key > after_key, sa.and_(key == after_key,
-                                                         e.event_id > after_id)))
-    order = [key.desc(), e.event_id.desc()] if desc else [key.asc(), e.event_id.asc()]
+        key, after_id = _decode_cursor(query.cursor, query.sort)
+        after = (_stored_key(query.sort, key), after_id)
+        # the range holding the cursor's key (any number a client sends: the last range
+        # is open above)
+        segments = segments[next(i for i, (_, high) in enumerate(segments)
+                                 if high is None or after[0] <= high):]
+    found: list[tuple[str, Any]] = []
+    for i, segment in enumerate(segments):
+        extra: list[sa.ColumnElement[bool]] = []
+        if after is not None and i == 0:   # the cursor's own range: from the cursor on
+            key, after_id = after
+            if by_date:   # one bound per side on date_key (see Store.event_conditions)
+                segment = _intersect(segment, (None, key) if desc else (key, None))
+            else:
+                extra.append(col <= key if desc else col >= key)
+            extra.append(sa.or_(col < key, events.c.event_id < after_id) if desc
+                         else sa.or_(col > key, events.c.event_id > after_id))
+        where = _page_conditions(store, query, segment if by_date else (None, None))
+        stmt = (sa.select(events.c.event_id, col).where(*where, *extra).order_by(*order)
+                .limit(limit - len(found)))
+        found.extend((r[0], r[1]) for r in conn.execute(stmt))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def page_events(store: Store, query: EventQuery) -> EventPage:
+    """One page of events matching ``query``; ``next_cursor`` fetches the next (None: last).
+
+    Two steps: the page's event ids are read in order from an index on ``events`` (keyset
+    pagination: a range scan from the cursor, stopped at the page's size), then only those
+    events are joined with their document, story and review."""
     limit = query.limit if query.filter.limit is None else min(query.limit, query.filter.limit)
-    stmt = (_base_select().add_columns(key.label("sort_key")).where(*where)
-            .order_by(*order).limit(limit + 1))
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = (_encode_cursor(query.sort, rows[-1].sort_key, rows[-1].event_id)
-              if more and rows else None)
-    return EventPage(_rows(store, rows), cursor)
+        keys = _page_keys(conn, store, query, limit + 1)
+        more = len(keys) > limit
+        keys = keys[:limit]
+        rows = (conn.execute(_base_select().where(events.c.event_id.in_([k[0] for k in keys])))
+                .all() if keys else [])
+    by_id = {r.event_id: r for r in rows}
+    cursor = (_encode_cursor(query.sort, _cursor_key(query.sort, keys[-1][1]), keys[-1][0])
+              if more else None)
+    return EventPage(_rows([by_id[event_id] for event_id, _ in keys]), cursor)
 
 
 @dataclass(frozen=True)
@@ -220,7 +290,7 @@ def event_detail(store: Store, event_id: str) -> EventDetail:
     if row is None:
         raise NotFoundError(f"no event {event_id!r}")
     review = reviews_of(store, [event_id]).get(event_id)
-    return EventDetail(_rows(store, [row])[0], review, review_history(store, event_id))
+    return EventDetail(_rows([row])[0], review, review_history(store, event_id))
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,7 +371,7 @@ def story_view(store: Store, story_id: str) -> StoryView:
             .order_by(documents.c.published.asc().nulls_last(), events.c.doc,
                       events.c.span_start)).all()
     mentions = []
-    for row, base in zip(rows, _rows(store, rows), strict=True):
+    for row, base in zip(rows, _rows(rows), strict=True):
         text, (start, end) = row.doc_text, (row.span_start, row.span_end)
         lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
         mentions.append(Mention(base, row.source, row.url,
@@ -376,7 +446,7 @@ def document_view(store: Store, content_id: str) -> DocumentView:
         rows = conn.execute(_base_select().where(events.c.content_id == content_id)
                             .order_by(events.c.span_start, events.c.event_id)).all()
     return DocumentView(doc["content_id"], doc["doc"], doc["title"], doc["url"], doc["source"],
-                        doc["published"], doc["language"], doc["text"], _rows(store, rows))
+                        doc["published"], doc["language"], doc["text"], _rows(rows))
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,7 +537,7 @@ def _doc_events(store: Store, content_id: str) -> list[EventRow]:
     with store.engine.connect() as conn:
         rows = conn.execute(_base_select().where(events.c.content_id == content_id)
                             .order_by(events.c.span_start, events.c.event_id)).all()
-    return _rows(store, rows)
+    return _rows(rows)
 
 
 def review_and_show(store: Store, kb: Knowledge, event_id: str, action: str, *, reviewer: str,

@@ -1003,13 +1003,16 @@ def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | No
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
 @click.option("--protect-reads/--open-reads", default=None,
               help="Whether reading needs a token too (default: open).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes: one runs one request's Python at a time, so more "
+              "use more cores (each opens its own connections).")
 def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: int | None,
-              protect_reads: bool | None) -> None:
+              protect_reads: bool | None, workers: int) -> None:
     """Serve the API and the dashboard. Write tokens come from TOCSIN_TOKENS
     (name=token,...) or the config's tokens_file; without one, writes are refused."""
     import uvicorn
 
-    from .api import create_app
+    from .api import SERVE_ENV, create_app
     from .knowledge import load_knowledge
     from .store import open_store
     from .webconfig import load_server_config
@@ -1017,14 +1020,23 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
     try:
         config = load_server_config(Path(config_path) if config_path else None, db=db,
                                     host=host, port=port, protect_reads=protect_reads)
-        store = open_store(config.db)
-        app = create_app(config, store, Settings(), load_knowledge())
+        store = open_store(config.db, serial_plans=True)
+        app = create_app(config, store, Settings(), load_knowledge()) if workers == 1 else None
     except TocsinError as exc:
         _fail(exc)
     writes = f"{len(config.tokens)} write token(s)" if config.writes_enabled else \
         "no write token: writes refused"
     click.echo(f"serving {store!r} on http://{config.host}:{config.port}/ ({writes}; reads "
-               f"{'need a token' if config.protect_reads else 'open'})", err=True)
+               f"{'need a token' if config.protect_reads else 'open'}"
+               f"{f'; {workers} workers' if workers > 1 else ''})", err=True)
+    if workers > 1:   # the store is migrated; each worker builds the app and opens its own
+        store.close()
+        os.environ[SERVE_ENV] = json.dumps({"config": config_path, "db": config.db,
+                                            "protect_reads": config.protect_reads})
+        uvicorn.run("tocsin.api:app_from_environment", factory=True, workers=workers,
+                    host=config.host, port=config.port, log_level="info")
+        return
+    assert app is not None
     with store:
         uvicorn.run(app, host=config.host, port=config.port, log_level="info")
 

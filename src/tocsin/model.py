@@ -3,7 +3,7 @@ RawDocument -> Article -> Event -> (later) Story.  All are picklable."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -185,9 +185,13 @@ class Event:
             "target": ent(self.target),
             "weapon": ent(self.weapon, with_country=False),
             "location": ent(self.location),
-            "date": asdict(self.date) if self.date else None,
+            # spelled out rather than dataclasses.asdict (a deep copy): a page of the API
+            # serialises hundreds of these
+            "date": ({"year": self.date.year, "month": self.date.month, "day": self.date.day}
+                     if self.date else None),
             "modality": self.modality,
-            "attribution": asdict(self.attribution) if self.attribution else None,
+            "attribution": ({"name": self.attribution.name, "kind": self.attribution.kind,
+                             "cue": self.attribution.cue} if self.attribution else None),
             "quote": self.quote,
             "confidence": round(self.confidence, 3),
             "language": self.language,

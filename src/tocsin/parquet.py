@@ -47,8 +47,9 @@ def _sql_type(name: str) -> str:
     return {"integer": "int", "float": "double"}.get(kind, "string")
 
 
+# the event's own columns: not the run, nor what the database computes (events.date_key)
 EVENT_COLUMNS: tuple[tuple[str, str], ...] = (("input", "long"), ("item", "long")) + tuple(
-    (c.name, _sql_type(c.name)) for c in events.c if c.name != "run_id")
+    (c.name, _sql_type(c.name)) for c in events.c if c.name != "run_id" and c.computed is None)
 SKIP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("input", "long"), ("item", "long"), ("doc", "string"), ("content_id", "string"),
     ("stage", "string"), ("reason", "string"), ("note", "bool"),

@@ -68,6 +68,14 @@ _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # --------------------------------------------------------------------------------------------
 
 METADATA = sa.MetaData()
+
+# events.date_key (migration 0009): year * 10000 + month * 100 + day, unknown parts 0, an
+# unknown year 9999. Months are 1-12 and days 1-31 (as tocsin.dates and the review write
+# them), so the key orders dates as the calendar does and partial dates before full ones.
+DATE_KEY_SQL = ("coalesce(date_year, 9999) * 10000 + coalesce(date_month, 0) * 100 "
+                "+ coalesce(date_day, 0)")
+UNDATED_KEY = 9999 * 10000   # date_key >= this: the year is unknown
+KeyRange = tuple[int | None, int | None]   # an inclusive range of date_key (None: open)
 _BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 runs = sa.Table(
@@ -120,6 +128,10 @@ sentences = sa.Table(
     sa.UniqueConstraint("content_id", "start", name="uq_sentences_content_start"),
     # folded text (PostgreSQL only; 0005w): what its accent-insensitive full-text index reads
     sa.Column("folded", sa.Text(), nullable=True),
+    # the document's ``doc`` (0009), written with the sentence: search results are ordered by
+    # score then doc, and a frequent word's matches mostly tie on score; with the doc here
+    # they are ordered without looking up each one's document
+    sa.Column("doc", sa.Text(), nullable=True),
 )
 
 events = sa.Table(
@@ -163,11 +175,25 @@ events = sa.Table(
     sa.Column("plover", sa.Text(), nullable=True),
     sa.Column("trigger", sa.Text(), nullable=False),
     sa.Column("run_id", sa.Integer(), sa.ForeignKey("runs.id"), nullable=False),
-    sa.Index("ix_events_type", "type"),
+    # The date as one sortable number (migration 0009), computed by the database from the
+    # three date columns, so it can never disagree with them: an analyst's corrected date
+    # moves it in the same UPDATE. Unknown parts count as 0; an unknown year as 9999, so
+    # undated events come last in date order. Stored on PostgreSQL; virtual on SQLite (which
+    # cannot add a stored column), where the indexes below hold its values.
+    sa.Column("date_key", sa.Integer(), sa.Computed(DATE_KEY_SQL), nullable=True),
     sa.Index("ix_events_actor_name", "actor_name"),
     sa.Index("ix_events_date", "date_year", "date_month"),
     sa.Index("ix_events_content_id", "content_id"),
+    # One index per sort and equality filter of the API (0009): a page is a short range scan
+    # in the page's own order, stopped by LIMIT, instead of a sort of every match.
+    sa.Index("ix_events_date_key", "date_key", "event_id"),
+    sa.Index("ix_events_type_date_key", "type", "date_key", "event_id"),
+    sa.Index("ix_events_language_date_key", "language", "date_key", "event_id"),
+    sa.Index("ix_events_confidence", "confidence", "event_id"),
 )
+# the country filter compares lower-cased codes (EventFilter.country): the same expression
+sa.Index("ix_events_country_date_key", sa.func.lower(events.c.actor_country), events.c.date_key,
+         events.c.event_id)
 
 skips = sa.Table(
     "skips",
@@ -356,11 +382,13 @@ class StoreSummary:
 # --------------------------------------------------------------------------------------------
 
 
-def open_store(target: str | os.PathLike[str]) -> Store:
+def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False) -> Store:
     """Open (creating if needed) the database at ``target`` and migrate it to the latest schema.
 
     ``target`` is a file path (an SQLite database) or a SQLAlchemy URL such as
     ``sqlite:///tocsin.db`` or ``postgresql+psycopg://user@host/db``.
+    ``serial_plans`` (for a server of many small concurrent queries, ``tocsin serve``): on
+    PostgreSQL, no parallel plans on this store's connections.
     Raises :class:`~tocsin.errors.StoreError` when the database cannot be opened or migrated.
     """
     url = _to_url(target)
@@ -389,6 +417,8 @@ def open_store(target: str | os.PathLike[str]) -> Store:
         raise StoreError(f"cannot open {shown!r}: invalid database URL ({exc})") from exc
     if engine.dialect.name == "sqlite":
         _install_sqlite_hooks(engine)
+    elif serial_plans:
+        _install_serial_plans(engine)
     try:
         _migrate(engine)
     except StoreError:
@@ -476,6 +506,22 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         # Writers take the write lock up front (busy_timeout then applies); readers don't.
         immediate = conn.get_execution_options().get("tocsin_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _install_serial_plans(engine: Engine) -> None:
+    """No parallel workers for this engine's PostgreSQL sessions.
+
+    A page of events is an index scan stopped by LIMIT, a search a scan of one word's
+    matches. PostgreSQL's cost model, which expects many more rows than LIMIT lets through,
+    sometimes plans them over parallel workers: starting those costs more than the scan
+    (a page measured 25 ms with workers, 7 ms without), and under concurrent requests on
+    a few cores the workers only compete with the other requests."""
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+        dbapi_connection.commit()   # a SET in psycopg's implicit transaction must be kept
 
 
 def _migrate(engine: Engine) -> None:
@@ -688,6 +734,7 @@ class Store:
                     "text": text[s.start : s.end],
                     "folded": fold(text[s.start : s.end]) if self._dialect == "postgresql"
                     else None,
+                    "doc": result.doc,
                 }
                 for s in result.sentences
             ],
@@ -787,10 +834,16 @@ class Store:
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'"), _pg_groups(groups))
         return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(tsquery))
 
-    def event_conditions(self, f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    def event_conditions(self, f: EventFilter, date_keys: KeyRange = (None, None)
+                         ) -> list[sa.ColumnElement[bool]]:
         """The WHERE conditions (on ``events``) of a filter, for this backend: the one filter
         of every event query (lists, exports, alerts, the API), so rejected events stay out
-        unless asked for and reviewed values are the ones matched."""
+        unless asked for and reviewed values are the ones matched.
+
+        ``date_keys``: an inclusive range of ``date_key`` the caller also wants (a page's);
+        it is merged with the date filter's into one lower and one upper bound. SQLite plans
+        with the bounds' values unknown: given two upper bounds on the index's column it may
+        seek to the looser one and walk, in a newest-first page, every event above the other."""
         e = events.c
         where: list[sa.ColumnElement[bool]] = []
         where.append(_review_condition(f.review))
@@ -804,10 +857,13 @@ class Store:
             where.append(e.language == f.language)
         if f.min_confidence is not None:
             where.append(e.confidence >= f.min_confidence)
+        low, high = _date_key_bounds(f.since, f.until, date_keys)
+        if low is not None:
+            where.append(e.date_key >= low)
+        if high is not None:
+            where.append(e.date_key <= high)
         if f.since is not None:
-            where.append(_date_at_least(f.since))
-        if f.until is not None:
-            where.append(_date_at_most(f.until))
+            where.extend(_since_gaps(f.since))
         if f.text is not None:
             where.append(self._sentence_matches(f.text))
         # the filters of tocsin.search: canonical ids, structured text, story
@@ -843,32 +899,34 @@ class Store:
         return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(_pg_tsquery(query)))
 
     def search_sentences(self, query: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(doc, sentence) pairs whose sentence contains all words of ``query``, best first."""
-        if not _search_terms(query):
+        """(doc, sentence) pairs whose sentence contains all words of ``query``, best first
+        (ties by doc, then position)."""
+        if not _search_terms(query) or limit < 1:
             return []
+        # Every match is scored: a word found in a third of the sentences has tens of
+        # thousands. Ties on the score (most matches of a frequent word) are broken by
+        # sentences.doc, the document's doc, so no match is looked up in documents.
         s = sentences.c
-        if self._dialect == "sqlite":
-            fts = _sentences_fts
-            stmt = (
-                sa.select(documents.c.doc, s.text)
-                .select_from(
-                    fts.join(sentences, s.id == fts.c.rowid).join(
-                        documents, documents.c.content_id == s.content_id
-                    )
-                )
-                .where(fts.c.text.match(_fts5_query(query)))
-                .order_by(fts.c.rank, documents.c.doc, s.start)
-            )
-        else:
+        if self._dialect == "postgresql":
+            # the match's row is read anyway (its stored tsvector): one pass, a top-N sort
             tsquery = _pg_tsquery(query)
-            stmt = (
-                sa.select(documents.c.doc, s.text)
-                .select_from(sentences.join(documents, documents.c.content_id == s.content_id))
-                .where(_pg_tsvector().op("@@")(tsquery))
-                .order_by(sa.func.ts_rank(_pg_tsvector(), tsquery).desc(), documents.c.doc, s.start)
-            )
+            stmt = (sa.select(s.doc, s.text).where(_pg_tsvector().op("@@")(tsquery))
+                    .order_by(sa.func.ts_rank(_pg_tsvector(), tsquery).desc(), s.doc, s.start)
+                    .limit(limit))
+        else:
+            # FTS5 scores from its own index; a match's sentence row is read only when it
+            # scores at least as well as the limit-th best (the scores computed once)
+            fts = _sentences_fts
+            m = (sa.select(fts.c.rowid.label("id"), fts.c.rank.label("score"))
+                 .where(fts.c.text.match(_fts5_query(query)))
+                 .cte("scored").prefix_with("MATERIALIZED"))
+            cut = (sa.select(m.c.score).order_by(m.c.score).limit(1).offset(limit - 1)
+                   .scalar_subquery())
+            stmt = (sa.select(s.doc, s.text).select_from(m.join(sentences, s.id == m.c.id))
+                    .where(sa.or_(cut.is_(None), m.c.score <= cut))
+                    .order_by(m.c.score, s.doc, s.start).limit(limit))
         with self._engine.connect() as conn:
-            return [(row[0], row[1]) for row in conn.execute(stmt.limit(limit))]
+            return [(row[0], row[1]) for row in conn.execute(stmt)]
 
     def document_bodies(self) -> list[tuple[str, str, str, date | None]]:
         """(content_id, doc, body text, published) of every stored document; the body is its
@@ -1125,57 +1183,52 @@ def _row_to_event(r: sa.RowMapping) -> Event:
     )
 
 
-def _date_at_least(since: date) -> sa.ColumnElement[bool]:
-    """The event's (possibly partial) date names a period that ends on or after ``since``."""
-    e = events.c
-    return sa.or_(
-        e.date_year > since.year,
-        sa.and_(
-            e.date_year == since.year,
-            sa.or_(
-                e.date_month.is_(None),
-                e.date_month > since.month,
-                sa.and_(
-                    e.date_month == since.month,
-                    sa.or_(e.date_day.is_(None), e.date_day >= since.day),
-                ),
-            ),
-        ),
-    )
+def _key(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
 
 
-def _date_at_most(until: date) -> sa.ColumnElement[bool]:
-    """The event's (possibly partial) date names a period that starts on or before ``until``."""
-    e = events.c
-    return sa.or_(
-        e.date_year < until.year,
-        sa.and_(
-            e.date_year == until.year,
-            sa.or_(
-                e.date_month.is_(None),
-                e.date_month < until.month,
-                sa.and_(
-                    e.date_month == until.month,
-                    sa.or_(e.date_day.is_(None), e.date_day <= until.day),
-                ),
-            ),
-        ),
-    )
+def _date_key_bounds(since: date | None, until: date | None, within: KeyRange
+                     ) -> KeyRange:
+    """The inclusive range of ``date_key`` of the events whose (possibly partial) date names
+    a period that reaches ``since`` and starts by ``until``, within ``within``.
+
+    A partial date's key is its period's start with 00 for what is unknown (YYYY0000,
+    YYYYMM00, YYYY00DD), so by ``until``: a key up to until's own. From ``since``: a key
+    from since's year on, less the gaps of :func:`_since_gaps`. Either bound excludes the
+    undated (key UNDATED_KEY and up)."""
+    low, high = within
+    if since is not None:
+        low = max(low or 0, since.year * 10000)
+    if until is not None or since is not None:
+        last = min(_key(until), UNDATED_KEY - 1) if until is not None else UNDATED_KEY - 1
+        high = last if high is None else min(high, last)
+    return low, high
+
+
+def _since_gaps(since: date) -> list[sa.ColumnElement[bool]]:
+    """The keys of since's year that name periods over before since: a known month before
+    since's, [Y0100, YM00), or since's month with a known day before since's, [YM01, YMD)."""
+    key, y, m = events.c.date_key, since.year * 10000, since.year * 10000 + since.month * 100
+    return [sa.or_(key < y + 100, key >= m), sa.or_(key < m + 1, key >= _key(since))]
 
 
 def _review_condition(state: str | None) -> sa.ColumnElement[bool]:
-    """Events in a review state (None: all but the rejected ones)."""
+    """Events in a review state (None: all but the rejected ones).
+
+    Written as (NOT) IN over the few reviewed events rather than a per-row lookup: both
+    backends evaluate the subquery once (a hashed set), so the condition costs nothing per
+    event scanned and leaves the planner free to walk an index in the page's order."""
     r = event_reviews.c
-    status = sa.select(r.status).where(r.event_id == events.c.event_id).scalar_subquery()
+    e = events.c
     if state == "any":
         return sa.true()
     if state is None:
-        return sa.or_(status.is_(None), status != "rejected")
+        return e.event_id.not_in(sa.select(r.event_id).where(r.status == "rejected"))
     if state == "unreviewed":
-        return status.is_(None)
+        return e.event_id.not_in(sa.select(r.event_id))
     if state == "reviewed":
-        return status.is_not(None)
-    return status == state
+        return e.event_id.in_(sa.select(r.event_id))
+    return e.event_id.in_(sa.select(r.event_id).where(r.status == state))
 
 
 _TERM = re.compile(r"([^\W_]+)(\*?)")
@@ -1192,9 +1245,10 @@ def _fts5_query(query: str) -> str:
 
 
 def _pg_tsvector() -> sa.ColumnElement[Any]:
-    # Must be spelled like the GIN index of migration 0005w for PostgreSQL to use it: the
-    # folded text, so that the search ignores accents as SQLite's FTS5 does.
-    return sa.func.to_tsvector(sa.literal_column("'simple'"), sentences.c.folded)
+    # to_tsvector('simple', folded): the folded text, so that the search ignores accents as
+    # SQLite's FTS5 does, stored by PostgreSQL in a generated column with its GIN index
+    # (migration 0009; not in METADATA, which both backends share).
+    return sa.literal_column("sentences.folded_tsv")
 
 
 def _pg_word(word: str, prefix: bool) -> str:
