@@ -103,6 +103,22 @@ def test_an_article_with_no_nuclear_term_is_not_embedded() -> None:
     assert res.encoder().calls == before
 
 
+def test_a_passing_nuclear_mention_the_rules_see_no_signal_in_is_not_embedded() -> None:
+    """One or two hot sentences and no rule event: nothing for the judge alone to read (with
+    ``judge_alone_min_hot=0`` it is embedded, and still keeps no event)."""
+    text = ("Tens of thousands of people gathered in the Peace Memorial Park on 6 August to mark "
+            "the anniversary of the 1945 atomic bombing of the city.\n\n"
+            "The mayor read a peace declaration and a minute's silence was observed at 8:15.")
+    for min_hot, embeds in ((3, False), (0, True)):
+        s = Settings(judge_alone_min_hot=min_hot)
+        res = get_resources(s)
+        before = res.encoder().calls
+        result = process_document(doc(text), s)
+        assert result.events == ()
+        assert result.extra["cost"]["parsed"] > 0          # it did reach the rules
+        assert (res.encoder().calls > before) == embeds
+
+
 @pytest.mark.parametrize("text", [
     "The new reactor at the nuclear power plant near Lyon was connected to the grid on "
     "Monday, the operator said. Engineers will raise its output over the coming weeks.",

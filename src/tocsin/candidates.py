@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .cues import Cues
 from .gazetteer import Match
+from .textutil import WORD_RE, fold
 
 if TYPE_CHECKING:   # nlp loads the learned layer, which asks this module for candidates
     from .nlp import Resources
@@ -60,4 +61,26 @@ def paragraph_is_hot(folded: str, res: Resources, language: str) -> bool:
         if any(not any(a <= m.start() and m.end() <= b for a, b in spans)
                for m in nuclear.finditer(folded)):
             return True
-    return names_capable_system(res.gazetteer.find(folded, language=language), res)
+    return could_name_capable_system(folded, res, language) and \
+        names_capable_system(res.gazetteer.find(folded, language=language), res)
+
+
+def could_name_capable_system(folded: str, res: Resources, language: str) -> bool:
+    """False when no gazetteer match in ``folded`` can name a nuclear-capable system: no
+    alias of one has all its words in the text (nor, in Ukrainian and Russian, in the
+    lemmas of its words), so the gazetteer need not be run. Its approximate matches
+    (transliteration skeletons, fuzzy surnames) name persons only."""
+    refolded = fold(folded)   # what the gazetteer reads
+    if _holds_alias(set(WORD_RE.findall(refolded)), res.capable_aliases()):
+        return True
+    if language not in res.gazetteer.lemma_index:
+        return False
+    from .slavic import lemma
+
+    lemmas = {fold(lemma(language, folded[m.start() : m.end()]))
+              for m in WORD_RE.finditer(refolded)}
+    return _holds_alias(lemmas, res.capable_aliases(language))
+
+
+def _holds_alias(words: set[str], aliases: dict[str, tuple[frozenset[str], ...]]) -> bool:
+    return any(alias <= words for w in words for alias in aliases.get(w, ()))

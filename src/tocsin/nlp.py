@@ -10,7 +10,7 @@ from typing import Any
 
 from .embed import Encoder
 from .errors import ConfigError
-from .gazetteer import Gazetteer, build_gazetteer
+from .gazetteer import Gazetteer, Ref, build_gazetteer
 from .knowledge import KB_DIR, Knowledge, load_knowledge
 from .learned import MODEL_PATH, SentenceModel, load_model
 from .settings import Settings
@@ -26,6 +26,8 @@ class Resources:
     _pipelines: dict[str, Any] = field(default_factory=dict)
     _splitters: dict[str, Any] = field(default_factory=dict)
     _learned: dict[str, Any] = field(default_factory=dict)
+    _capable: dict[str, dict[str, tuple[frozenset[str], ...]]] = field(
+        default_factory=dict)
 
     def sentence_model(self) -> SentenceModel | None:
         """The learned layer's model (None when the settings turn it off)."""
@@ -42,6 +44,30 @@ class Resources:
             self._learned["encoder"] = Encoder(self.settings.embed_threads)
         encoder: Encoder = self._learned["encoder"]
         return encoder
+
+    def capable_aliases(self, language: str | None = None
+                        ) -> dict[str, tuple[frozenset[str], ...]]:
+        """The gazetteer aliases (``language``: the lemma aliases of that language) naming a
+        nuclear-capable system, as sets of folded words keyed by their longest word: a text
+        holding no alias's every word cannot name one (see
+        :func:`tocsin.candidates.could_name_capable_system`)."""
+        key = language or ""
+        if key not in self._capable:
+            index = self.gazetteer.lemma_index.get(key, {}) if language else \
+                self.gazetteer.index
+            anchored: dict[str, set[frozenset[str]]] = {}
+            for words, refs in index.items():
+                if self._names_capable(refs):
+                    anchor = max(words, key=lambda w: (len(w), w))
+                    anchored.setdefault(anchor, set()).add(frozenset(words))
+            self._capable[key] = {a: tuple(sorted(ks, key=sorted))
+                                  for a, ks in anchored.items()}
+        return self._capable[key]
+
+    def _names_capable(self, refs: tuple[Ref, ...]) -> bool:
+        weapon = next((self.kb.weapon_by_id.get(r.id) for r in refs if r.kind == "weapon"),
+                      None)
+        return weapon is not None and weapon.nuclear_capable
 
     def pipeline(self, language: str) -> Any:
         if language not in self._pipelines:

@@ -178,6 +178,24 @@ def make_judge(p: Prepared, res: Resources) -> Judge | None:
     return judge
 
 
+def judged_events(article: Article, p: Prepared, res: Resources,
+                  deadline: float | None = None) -> list[Event]:
+    """The events of a prepared article: the rules read it and the judge (when the settings
+    have one) decides. An article with fewer than ``settings.judge_alone_min_hot`` hot
+    sentences is read by the rules first, and dropped without embedding anything when they
+    see no signal in it (the judge alone would keep no event of it, see
+    :func:`corroborated`, or rarely)."""
+    settings = res.settings
+    if settings.learned and sum(p.hot) < settings.judge_alone_min_hot:
+        _, facts = extract_events(article, p.docs, p.sentences, res, None, p.matches, p.cues)
+        if not any(f.rule_type is not None for f in facts):
+            return []   # no rule event, and too little for the judge alone
+        check(deadline)
+    events, facts = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
+                                   p.matches, p.cues)
+    return corroborated(events, facts, settings)
+
+
 def corroborated(events: list[Event], facts: list[SentenceFacts], settings: Settings
                  ) -> list[Event]:
     """The article's events, or none when only the judge saw a signal and was not sure of
@@ -207,9 +225,7 @@ def process_article(article: Article, settings: Settings,
     try:
         p = prepare(article, res, deadline)
         if p.docs:
-            events, facts = extract_events(article, p.docs, p.sentences, res,
-                                           make_judge(p, res), p.matches, p.cues)
-            events = corroborated(events, facts, settings)
+            events = judged_events(article, p, res, deadline)
         check(deadline)
     except OverBudget:
         return _over_budget(article.doc, article.content_id, article.notes, settings)

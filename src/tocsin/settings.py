@@ -33,7 +33,13 @@ class Settings:
     model_path: str | None = None        # a model built by `tocsin train` (default: bundled)
     embed_threads: int = 1               # threads of the sentence encoder (per process)
     # an article in which the rules see no signal at all (nuclear power, a sports "nuclear
-    # option", conventional strikes) keeps the judge's events only if one reaches this
+    # option", conventional strikes) keeps the judge's events only if one reaches
+    # judge_alone_confidence; and it is shown to the judge alone (embedded) only if at least
+    # judge_alone_min_hot of its sentences name nuclear weapons: one or two passing mentions
+    # (a Hiroshima anniversary, a fusion reactor, the "nuclear option") are not worth the
+    # encoder, and the judge alone kept no event on such articles in the news train and dev
+    # sets or the shared dev set. 0: every article is shown to the judge.
+    judge_alone_min_hot: int = 3
     judge_alone_confidence: float = 0.8
 
     def model_for(self, language: str) -> str | None:
