@@ -17,7 +17,7 @@ from tests import test_store
 from tocsin.errors import InputError
 from tocsin.gazetteer import Gazetteer, build_gazetteer
 from tocsin.knowledge import Knowledge, load_knowledge
-from tocsin.model import Article, DocumentResult, Entity, Event, EventDate, Paragraph, Sentence
+from tocsin.model import Article, DocumentResult, Entity, Event, EventDate, Paragraph
 from tocsin.search import SearchQuery, build_filter, expand_text, resolve, search_events
 from tocsin.settings import Settings
 from tocsin.store import Store, open_store
@@ -42,20 +42,10 @@ DOCS: list[tuple[str, str, str, list[tuple[str, str, dict[str, object]]]]] = [
 ]
 
 
-def sentences_of(text: str) -> tuple[Sentence, ...]:
-    out, start = [], 0
-    while start < len(text):
-        end = text.find(". ", start)
-        end = len(text) if end < 0 else end + 1
-        out.append(Sentence(start=start, end=end, paragraph=0))
-        start = end + 1
-    return tuple(out)
-
-
 def result(doc: str, lang: str, text: str, specs: list[tuple[str, str, dict[str, object]]],
            url: str | None = None, published: date | None = None) -> DocumentResult:
     cid = (doc.replace("/", "_") * 8)[:32]
-    sents = sentences_of(text)
+    sents = test_store.sentences_of(text)
     evs = []
     for i, (event_id, etype, fields) in enumerate(specs):
         s = sents[i % len(sents)] if etype != "exercise" else sents[-1]

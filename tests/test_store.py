@@ -56,7 +56,8 @@ EN_ID = "c" * 64
 FR_ID = "f" * 64
 
 
-def _sentences(text: str) -> tuple[Sentence, ...]:
+def sentences_of(text: str) -> tuple[Sentence, ...]:
+    """Sentences cut at ". " (the store and search tests' small texts)."""
     out, start = [], 0
     while start < len(text):
         end = text.find(". ", start)
@@ -86,7 +87,7 @@ def _event(
     type_: str,
     **kw: object,
 ) -> Event:
-    s = _sentences(text)[sentence_no]
+    s = sentences_of(text)[sentence_no]
     fields: dict[str, object] = {
         "actor": None,
         "target": None,
@@ -185,7 +186,7 @@ EN_RESULT = DocumentResult(
         source="Norland Herald",
         published=date(2031, 3, 4),
     ),
-    sentences=_sentences(EN_TEXT),
+    sentences=sentences_of(EN_TEXT),
     events=(THREAT, REACTION, EXERCISE),
 )
 FR_RESULT = DocumentResult(
@@ -199,7 +200,7 @@ FR_RESULT = DocumentResult(
         url="https://example.org/venn",
         kind="html",
     ),
-    sentences=_sentences(FR_TEXT),
+    sentences=sentences_of(FR_TEXT),
     events=(TEST,),
 )
 SKIP_RESULT = DocumentResult(
@@ -703,7 +704,7 @@ def test_derived_stories_and_copies_round_trip(filled: Store) -> None:
         doc="mirror/venn.txt", content_id=copy_id,
         article=_article("mirror/venn.txt", copy_id, copy_text, "en",
                          published=date(2031, 3, 5)),
-        sentences=_sentences(copy_text), events=(copy_threat,))
+        sentences=sentences_of(copy_text), events=(copy_threat,))
     run = filled.begin_run(Settings(), ["mirror"])
     assert filled.save(copy, run)
     filled.finish_run(run, "done", {"documents": 1})

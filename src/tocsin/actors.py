@@ -395,13 +395,13 @@ class Actors:
             # "le ministère français des Affaires étrangères": the state speaks
             return whole(inside[0], "state_body")
         official = is_word(lex, "role_head", word) or is_word(lex, "official_noun", word)
-        if inside and official and self.unknown_person(head, r) is None and \
+        if inside and official and person is None and \
                 all(mn.kind in ("country", "adjective") for mn in inside):
             # "a NATO official", "a senior US defence official": that side speaks, unnamed
             return whole(inside[0], "state_body")
         if inside and head.pos_ == "PROPN" and all(mn.kind in ("country", "adjective")
                                                    for mn in inside) \
-                and self.unknown_person(head, r) is None:
+                and person is None:
             # "South Korea's Joint Chiefs of Staff": a body of that state
             return whole(inside[0], "state_body")
         if not inside:
@@ -433,7 +433,7 @@ class Actors:
             if has_word(lex, "assessor_group", np_folded):
                 found = nearest_assessor(left, assessors)
                 return whole(found) if found else None
-            return self.unknown_person(head, r)
+            return person
         if is_word(lex, "assessor_group", word) or has_word(lex, "assessor_group",
                                                              np_folded[:25]):
             # "les experts du Centre ..." speak as analysts, whatever body employs them
