@@ -30,7 +30,7 @@ from tocsin.webconfig import ServerConfig, load_server_config, parse_tokens
 
 from . import test_store as _ts
 from .conftest import EXAMPLES
-from .test_store import EN_ID, FR_ID, _article, _event, _sentences
+from .test_store import EN_ID, FR_ID, _article, _event, sentences_of
 
 db_target, open_db, store, filled = _ts.db_target, _ts.open_db, _ts.store, _ts.filled
 
@@ -50,7 +50,7 @@ EVIL_RESULT = DocumentResult(
     doc="news/evil.html", content_id=EVIL_ID,
     article=_article("news/evil.html", EVIL_ID, EVIL_TEXT, "en",
                      title="<script>window.__pwned=3</script>Evil", published=date(2031, 3, 10)),
-    sentences=_sentences(EVIL_TEXT), events=(EVIL_EVENT,))
+    sentences=sentences_of(EVIL_TEXT), events=(EVIL_EVENT,))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from tocsin.settings import Settings
 from tocsin.store import EventFilter, Store, open_store
 
 from . import test_store as _ts
-from .test_store import _article, _event, _sentences
+from .test_store import _article, _event, sentences_of
 
 db_target, open_db, store = _ts.db_target, _ts.open_db, _ts.store
 
@@ -57,7 +57,7 @@ def _fill(store: Store, n_docs: int = 24, seed: int = 11) -> None:
             for k in range(rng.randint(1, 3)))
         store.save(DocumentResult(doc=doc, content_id=cid,
                                   article=_article(doc, cid, text, language),
-                                  sentences=_sentences(text), events=evs), run)
+                                  sentences=sentences_of(text), events=evs), run)
     ids = sorted(e.event_id for e in store.query_events(EventFilter(review="any")))
     for i, event_id in enumerate(ids):
         if i % 9 == 0:
@@ -288,7 +288,7 @@ def test_search_order_breaks_ties_by_doc(store: Store) -> None:
         text = "Drill near the border. Troops near the border."   # equal scores
         store.save(DocumentResult(doc=doc, content_id=f"{n:064x}",
                                   article=_article(doc, f"{n:064x}", text, "en"),
-                                  sentences=_sentences(text), events=()), run)
+                                  sentences=sentences_of(text), events=()), run)
     found = store.search_sentences("border", limit=4)
     assert [d for d, _ in found] == ["a.txt", "a.txt", "b.txt", "b.txt"]
     assert found[0][1] == "Drill near the border."
