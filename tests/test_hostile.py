@@ -358,7 +358,9 @@ def test_the_time_budget_stops_a_long_document_near_the_budget() -> None:
     t0 = time.perf_counter()
     result = process_item(RawDocument("long.txt", content_id("text", text), text),
                           S.with_(max_seconds=1.0))
-    assert time.perf_counter() - t0 < 3
+    # the work takes ~8 s; stopping within 4 s of a 1 s budget leaves room for a loaded CI
+    # machine (3.2 s was seen there once) while a budget that is not enforced still fails
+    assert time.perf_counter() - t0 < 4
     assert result.skipped is not None and "time budget of 1 s" in result.skipped.reason
 
 
