@@ -248,3 +248,36 @@ def test_an_unsigned_judgment_speaks_from_the_side_its_press_quotes() -> None:
                                 for e in judged["uk"])
     # English has no home side: the unnamed experts stay unknown
     assert all(e.actor is None or e.actor.country != "UKR" for e in judged["en"])
+
+
+ZNPP_WIRE = (
+    "Drones hit the Zaporizhzhia nuclear power plant for the third time this week, the IAEA "
+    "said on Sunday.\n\n"
+    "A strike damaged the roof of the reactor hall of unit six, and radiation levels stayed "
+    "normal, the plant's Russian-installed management said.\n\n"
+    "Ukraine's foreign minister called the shelling of the power plant an act of nuclear "
+    "terrorism and urged the IAEA Board of Governors to act.\n\n"
+    "\"Attacks on a nuclear power plant are reckless and must stop,\" the IAEA director "
+    "general said, adding that the plant's reactors were in cold shutdown.\n\n"
+    "Rosatom accused Kyiv of nuclear blackmail and said it would raise the incident at the UN "
+    "Security Council.")
+MEDVEDEV = ("\n\nIn Moscow, Dmitry Medvedev warned that Russia could use nuclear weapons "
+            "against Ukraine's Western backers.")
+
+
+def test_a_power_plant_story_keeps_only_sentences_that_name_weapons(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reactions to the shelling of a nuclear power plant read like reactions to a nuclear
+    signal (the judge and the rules both see them) but are not events; a threat told in the
+    same article is."""
+    import tocsin.candidates
+
+    s = Settings()
+    kinds = {}
+    for gate in (True, False):
+        if not gate:
+            monkeypatch.setattr(tocsin.candidates, "CIVIL_MIN", 10**6)
+        kinds[gate] = [sorted(e.type for e in process_document(doc(text), s).events)
+                       for text in (ZNPP_WIRE, ZNPP_WIRE + MEDVEDEV)]
+    assert kinds[False][0] and set(kinds[False][0]) == {"reaction"}   # what the gate removes
+    assert kinds[True] == [[], ["threat"]]

@@ -19,8 +19,12 @@ from tocsin.parquet import read_results
 from tocsin.store import EventFilter, open_store
 from tocsin.timeline import timeline
 
+from . import test_store as _ts
 from .test_warc import write_parquet_corpus
 from .warcgen import build_archives
+
+# the store tests' fixture: a fresh SQLite file, and a PostgreSQL schema when one is set
+db_target = _ts.db_target
 
 pytest.importorskip("pyspark")
 pytest.importorskip("pyarrow")
@@ -110,6 +114,22 @@ def test_loading_again_changes_nothing(runs: dict[str, Path]) -> None:
     assert res.exit_code == 0, res.output
     assert "0 documents processed" in res.output and "15 already stored" in res.output
     assert open_store(str(runs["spark"])).snapshot() == before
+
+
+def test_loading_into_either_backend_gives_the_local_run(runs: dict[str, Path],
+                                                        db_target: str) -> None:
+    """`tocsin load` into a fresh SQLite file or PostgreSQL schema stores what the local run
+    stored, and loading again adds nothing."""
+    local = open_store(str(runs["local"])).snapshot()
+    for attempt in range(2):
+        res = CliRunner().invoke(cli, ["load", str(runs["out"]), "--db", db_target])
+        assert res.exit_code == 0, res.output
+        assert ("15 documents processed" if attempt == 0 else "15 already stored") in res.output
+        with open_store(db_target) as store:
+            loaded = store.snapshot()
+        for table in ("documents", "sentences", "events", "skips", "stories", "story_mentions"):
+            assert len(loaded[table]) == len(local[table]) > 0, table
+            assert loaded[table] == local[table], table
 
 
 def test_a_wrong_folder_or_a_taken_output_is_a_one_line_error(runs: dict[str, Path],

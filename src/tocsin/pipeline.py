@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 import time
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .budget import OverBudget, check, time_limit
-from .candidates import is_hot, paragraph_is_hot
+from .candidates import civil_story, is_hot, names_weapons, paragraph_is_hot
 from .clean import clean
 from .cues import Cues, find_cues
 from .errors import TocsinError, describe_unexpected
@@ -193,7 +194,23 @@ def judged_events(article: Article, p: Prepared, res: Resources,
         check(deadline)
     events, facts = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
                                    p.matches, p.cues)
-    return corroborated(events, facts, settings)
+    return weapons_told(corroborated(events, facts, settings), p, res)
+
+
+def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
+    """In an article about a civil nuclear site (Zaporizhzhia's power plant, a reactor
+    build), only events whose own sentence names nuclear weapons: the reactions to shelling
+    of a plant ("nuclear terrorism", "reckless") read like signals but are not (spec: not
+    events unless tied to a weapons signal)."""
+    if not events or not civil_story(p.cues):
+        return events
+    starts = [s.start for s in p.sentences]
+    kept = []
+    for e in events:
+        k = bisect_right(starts, e.span[0]) - 1   # the sentence the evidence starts in
+        if k >= 0 and names_weapons(p.cues[k], p.matches[k], res):
+            kept.append(e)
+    return kept
 
 
 def corroborated(events: list[Event], facts: list[SentenceFacts], settings: Settings
