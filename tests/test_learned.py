@@ -281,3 +281,23 @@ def test_a_power_plant_story_keeps_only_sentences_that_name_weapons(
                        for text in (ZNPP_WIRE, ZNPP_WIRE + MEDVEDEV)]
     assert kinds[False][0] and set(kinds[False][0]) == {"reaction"}   # what the gate removes
     assert kinds[True] == [[], ["threat"]]
+
+
+CUBA = ("Sixty years ago this week the world came closer to nuclear war than ever before.\n\n"
+        "On 22 October 1962 President Kennedy announced a naval quarantine of Cuba and warned "
+        "that any nuclear missile launched from the island would bring a full retaliatory "
+        "response upon the Soviet Union.\n\n"
+        "On 28 October 1962 Khrushchev agreed to dismantle the missile sites.")
+
+
+def test_history_told_in_the_news_is_no_event() -> None:
+    """A 1962 warning in an article of 2022 is history; the same article undated (an
+    encyclopaedia's) keeps it, as does a setting of 0."""
+    def types(published: str | None, years: int) -> list[str]:
+        raw = RawDocument(doc="t.txt", content_id=content_id("text", CUBA), content=CUBA,
+                          published=date.fromisoformat(published) if published else None)
+        return [e.type for e in process_document(raw, Settings(history_years=years)).events]
+
+    kept = types(None, 15)
+    assert kept and kept == types("2022-10-22", 0)
+    assert types("2022-10-22", 15) == []

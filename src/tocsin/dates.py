@@ -115,6 +115,11 @@ REFERENCE = {lang: re.compile(rf"\b(?:{p})\b") for lang, p in {
     "uk": fold_pattern(r"після|після того як|перед тим як|до того як"),
     "ru": fold_pattern(r"после|после того как|спустя|перед тем как|до того как"),
 }.items()}
+# "the first such test since May 1980": a date the present is measured against
+SINCE = {lang: re.compile(rf"\b(?:{p})\W*$") for lang, p in {
+    "fr": r"depuis(?: le| l'| la)?", "en": r"since(?: the)?",
+    "uk": fold_pattern(r"з|із|від|починаючи з"), "ru": fold_pattern(r"с|со|начиная с"),
+}.items()}
 # "three days after": how far the event lies from the reference date that follows
 DAYS_AFTER = {lang: re.compile(rf"\b(\w+) (?:{p})\b") for lang, p in {
     "fr": r"jours? apres", "en": r"days? after",
@@ -205,6 +210,21 @@ def _is_reference(folded: str, pos: int, language: str) -> bool:
     window = folded[max(0, pos - REFERENCE_REACH) : pos]
     window = re.split(r"[,;:]", window)[-1]
     return bool(REFERENCE[language].search(window))
+
+
+def history_dates(text: str, start: int, end: int, language: str, published: date
+                  ) -> list[DateMention] | None:
+    """The dates a sentence tells its story at, with a month or a day ("On 22 October 1962
+    Kennedy announced …"), when it tells any; None when it tells none. Dates that are a
+    reference ("after …", "since May 1980") are not the sentence's own."""
+    own = []
+    for d in find_dates(text, start, end, language, published, (), None):
+        before = fold(text[max(start, d.start - 20) : d.start])
+        if d.reference or d.date.month is None or d.date.year is None or \
+                SINCE[language].search(before):
+            continue
+        own.append(d)
+    return own or None
 
 
 def weekday_in(text: str, language: str) -> int | None:

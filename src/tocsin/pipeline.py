@@ -15,6 +15,7 @@ from .budget import OverBudget, check, time_limit
 from .candidates import civil_story, is_hot, names_weapons, paragraph_is_hot
 from .clean import clean
 from .cues import Cues, find_cues
+from .dates import history_dates
 from .errors import TocsinError, describe_unexpected
 from .extract import Judge, extract_events
 from .gazetteer import Match
@@ -194,7 +195,8 @@ def judged_events(article: Article, p: Prepared, res: Resources,
         check(deadline)
     events, facts = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
                                    p.matches, p.cues)
-    return weapons_told(corroborated(events, facts, settings), p, res)
+    return present(weapons_told(corroborated(events, facts, settings), p, res),
+                   article, settings)
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
@@ -211,6 +213,26 @@ def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event
         if k >= 0 and names_weapons(p.cues[k], p.matches[k], res):
             kept.append(e)
     return kept
+
+
+def present(events: list[Event], article: Article, settings: Settings) -> list[Event]:
+    """The events that are not history: dated ``settings.history_years`` or more before the
+    article's publication, or told in a sentence whose own dates all are ("On 22 October
+    1962 Kennedy warned …"), they are the past (spec: history lessons with no present
+    signaller are not events). Undated articles (encyclopaedic text) keep them."""
+    published = article.published
+    if published is None or not settings.history_years:
+        return events
+    oldest = published.year - settings.history_years
+
+    def past(e: Event) -> bool:
+        if e.date is not None and e.date.year is not None and e.date.year <= oldest:
+            return True
+        told = history_dates(article.text, e.span[0], e.span[1], e.language, published)
+        return told is not None and all(d.date.year is not None and d.date.year <= oldest
+                                        for d in told)
+
+    return [e for e in events if not past(e)]
 
 
 def corroborated(events: list[Event], facts: list[SentenceFacts], settings: Settings

@@ -41,6 +41,10 @@ class Settings:
     # sets or the shared dev set. 0: every article is shown to the judge.
     judge_alone_min_hot: int = 3
     judge_alone_confidence: float = 0.8
+    # an event dated this many years or more before its article's publication is history
+    # told in the news (a Cuban-crisis anniversary, a 1960s test), not a present signal; no
+    # gold event of the written corpus is older than 9 years. 0: keep them all.
+    history_years: int = 15
 
     def model_for(self, language: str) -> str | None:
         return dict(self.spacy_models).get(language)
