@@ -11,7 +11,8 @@ from tocsin.errors import KnowledgeBaseError
 from tocsin.gazetteer import default_gazetteer
 from tocsin.knowledge import KB_DIR, KB_LANGUAGES, load_actors, load_knowledge, load_lexicon
 
-CUE_KEYS = {"nuclear", "civil_nuclear", "civil_hazard", "speech", "source_cue", "hedge",
+CUE_KEYS = {"nuclear", "civil_nuclear", "civil_hazard", "capability", "war_effects", "speech",
+            "source_cue", "hedge",
             "conditional", "negation", "planned", "deadline", "reaction", "signal_reference",
             "assessment",
             "belief", "assessor_group", "group_noun", "role_head", "org_head", "pronoun",

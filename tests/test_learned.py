@@ -301,3 +301,40 @@ def test_history_told_in_the_news_is_no_event() -> None:
     kept = types(None, 15)
     assert kept and kept == types("2022-10-22", 0)
     assert types("2022-10-22", 15) == []
+
+
+KINZHAL_NIGHT = (
+    "Russia fired six Kinzhal missiles and a dozen drones at Kyiv overnight, Ukraine's air "
+    "force said on Tuesday.\n\n"
+    "Air defences shot down all of the missiles, but falling debris damaged two apartment "
+    "blocks and wounded four civilians, the city administration said.\n\n"
+    "The Kinzhal, which Moscow says can carry a nuclear warhead, was launched from MiG-31K "
+    "jets over the Belgorod region.\n\n"
+    "Russia's defence ministry said it had struck command posts with precision weapons.")
+THREAT_AFTER = ("\n\nHours later Dmitry Medvedev wrote that Russia might have to use nuclear "
+                "weapons if Western missiles kept hitting its territory.")
+
+
+def test_a_conventional_strike_report_is_told_from_a_nuclear_story() -> None:
+    """A Kinzhal strike told as a war report (what the missile can carry is no signal) is a
+    conventional war story, whose events are dropped; a nuclear threat in the same article,
+    or a strategic system (an Oreshnik strike), makes it a nuclear story."""
+    from tocsin.candidates import conventional_war_story
+    from tocsin.clean import clean
+    from tocsin.model import Article
+    from tocsin.pipeline import prepare
+
+    s = Settings()
+    res = get_resources(s)
+
+    def war(text: str) -> bool:
+        article = clean(doc(text), s)
+        assert isinstance(article, Article)
+        p = prepare(article, res)
+        return conventional_war_story(p.cues, p.matches, res)
+
+    assert war(KINZHAL_NIGHT)
+    assert not war(KINZHAL_NIGHT + THREAT_AFTER)
+    assert not war(KINZHAL_NIGHT.replace("six Kinzhal missiles", "an Oreshnik missile"))
+    second = KINZHAL_NIGHT.split("\n\n")[1]        # what the strikes left
+    assert not war(KINZHAL_NIGHT.replace(second, "The governor gave no details."))

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .budget import OverBudget, check, time_limit
-from .candidates import civil_story, is_hot, names_weapons, paragraph_is_hot
+from .candidates import (
+    civil_story,
+    conventional_war_story,
+    is_hot,
+    names_weapons,
+    paragraph_is_hot,
+)
 from .clean import clean
 from .cues import Cues, find_cues
 from .dates import history_dates
@@ -200,11 +206,16 @@ def judged_events(article: Article, p: Prepared, res: Resources,
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
-    """In an article about a civil nuclear site (Zaporizhzhia's power plant, a reactor
-    build), only events whose own sentence names nuclear weapons: the reactions to shelling
-    of a plant ("nuclear terrorism", "reckless") read like signals but are not (spec: not
-    events unless tied to a weapons signal)."""
-    if not events or not civil_story(p.cues):
+    """No events in a war report where dual-capable missiles strike conventionally; in an
+    article about a civil nuclear site (Zaporizhzhia's power plant, a reactor build), only
+    events whose own sentence names nuclear weapons: the reactions to shelling of a plant
+    ("nuclear terrorism", "reckless") or to a Kinzhal strike read like signals but are not
+    (spec: conventional strikes and civil sites are not events)."""
+    if not events:
+        return events
+    if conventional_war_story(p.cues, p.matches, res):
+        return []
+    if not civil_story(p.cues):
         return events
     starts = [s.start for s in p.sentences]
     kept = []
