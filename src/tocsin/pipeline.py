@@ -189,11 +189,14 @@ def make_judge(p: Prepared, res: Resources) -> Judge | None:
 def judged_events(article: Article, p: Prepared, res: Resources,
                   deadline: float | None = None) -> list[Event]:
     """The events of a prepared article: the rules read it and the judge (when the settings
-    have one) decides. An article with fewer than ``settings.judge_alone_min_hot`` hot
+    have one) decides. A war report in which dual-capable missiles strike conventionally
+    (:func:`~tocsin.candidates.conventional_war_story`) has none. An article with fewer than ``settings.judge_alone_min_hot`` hot
     sentences is read by the rules first, and dropped without embedding anything when they
     see no signal in it (the judge alone would keep no event of it, see
     :func:`corroborated`, or rarely)."""
     settings = res.settings
+    if conventional_war_story(p.cues, p.matches, res):
+        return []   # decided before any reading or encoding: nothing in it is a signal
     if settings.learned and sum(p.hot) < settings.judge_alone_min_hot:
         _, facts = extract_events(article, p.docs, p.sentences, res, None, p.matches, p.cues)
         if not any(f.rule_type is not None for f in facts):
@@ -206,16 +209,11 @@ def judged_events(article: Article, p: Prepared, res: Resources,
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
-    """No events in a war report where dual-capable missiles strike conventionally; in an
-    article about a civil nuclear site (Zaporizhzhia's power plant, a reactor build), only
-    events whose own sentence names nuclear weapons: the reactions to shelling of a plant
-    ("nuclear terrorism", "reckless") or to a Kinzhal strike read like signals but are not
-    (spec: conventional strikes and civil sites are not events)."""
-    if not events:
-        return events
-    if conventional_war_story(p.cues, p.matches, res):
-        return []
-    if not civil_story(p.cues):
+    """In an article about a civil nuclear site (Zaporizhzhia's power plant, a reactor
+    build), only events whose own sentence names nuclear weapons: the reactions to shelling
+    of a plant ("nuclear terrorism", "reckless") read like signals but are not (spec: civil
+    nuclear sites are not events unless tied to a weapons signal)."""
+    if not events or not civil_story(p.cues):
         return events
     starts = [s.start for s in p.sentences]
     kept = []
