@@ -20,8 +20,8 @@ import json
 import logging
 import os
 import re
-import threading
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +29,7 @@ from urllib.parse import parse_qs
 
 import jinja2
 import pydantic_core
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import (
@@ -61,6 +62,11 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 COOKIE = "tocsin_token"
+# Worker threads of a server process (for the store's calls and the plain ``def`` routes),
+# and the store connections it keeps open: enough to overlap database waits on a few cores;
+# more only contend for the one interpreter lock, and connections beyond the pool's would be
+# opened and closed for every request (on PostgreSQL a new server process each time).
+SERVE_THREADS = 8
 ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
                     Callable[[MutableMapping[str, Any]], Awaitable[None]]], Awaitable[None]]
 
@@ -264,7 +270,12 @@ class ReviewRequest(BaseModel):
 
 def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowledge) -> FastAPI:
     """The API and dashboard over ``store``. The caller owns the store (and closes it)."""
-    app = FastAPI(title="Tocsin", version="1", docs_url=None, redoc_url=None,
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = SERVE_THREADS
+        yield
+
+    app = FastAPI(title="Tocsin", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/api/openapi.json",
                   description="Nuclear-signaling events from news: events, stories, "
                   "documents with evidence, timeline, analyst review.")
@@ -273,7 +284,7 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
     templates.globals.update(EVENT_TYPES=EVENT_TYPES, MODALITIES=MODALITIES,
                              REVIEW_STATES=REVIEW_STATES, STORY_FLAGS=browse.STORY_FLAGS,
                              EVENT_SORTS=browse.EVENT_SORTS)
-    ingest_lock = threading.Lock()   # one document through the models at a time
+    ingest_limiter = CapacityLimiter(1)   # one document through the models at a time
     static_files = {p.name: p for p in (WEB / "static").iterdir() if p.is_file()}
     static_files["plotly.min.js"] = plotly_js()
     chart_css = plotly_css(static_files["plotly.min.js"].read_text(encoding="utf-8"))
@@ -433,11 +444,10 @@ def create_app(config: ServerConfig, store: Store, settings: Settings, kb: Knowl
         record = browse.record_from_body(await request.body(),
                                          request.headers.get("content-type", ""))
 
-        def work() -> browse.Ingested:
-            with ingest_lock:
-                return browse.ingest_document(store, settings, kb, record)
-
-        done = await run_in_threadpool(work)
+        # one document through the models at a time; the others wait here, not holding
+        # one of the server's threads
+        done = await to_thread.run_sync(browse.ingest_document, store, settings, kb, record,
+                                        limiter=ingest_limiter)
         return JSONResponse(done.to_json(), status_code=201 if done.stored else 200)
 
     @app.get("/api/v1/timeline", tags=["timeline"], dependencies=read,
@@ -562,5 +572,5 @@ def app_from_environment() -> FastAPI:
     options = json.loads(os.environ[SERVE_ENV])
     config = load_server_config(Path(options["config"]) if options["config"] else None,
                                 db=options["db"], protect_reads=options["protect_reads"])
-    store = open_store(config.db, serial_plans=True)
+    store = open_store(config.db, serial_plans=True, pool_size=SERVE_THREADS)
     return create_app(config, store, Settings(), load_knowledge())

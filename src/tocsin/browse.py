@@ -188,6 +188,11 @@ def _base_select() -> sa.Select[Any]:
             .outerjoin(event_reviews, event_reviews.c.event_id == events.c.event_id))
 
 
+# A page's rows by event id, built once: one expanding parameter for the ids, so neither the
+# statement nor each of a page's ids is built and coerced again on every page.
+_ROWS_BY_ID = _base_select().where(events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def _rows(rows: Sequence[Any]) -> list[EventRow]:
     return [EventRow(_row_to_event(r._mapping), r.review_status or "unreviewed",
                      r.story_id, r.novelty, r.doc_title, r.doc_published) for r in rows]
@@ -310,8 +315,8 @@ def _page(store: Store, query: EventQuery) -> tuple[list[Any], str | None]:
         keys = _page_keys(conn, store, query, limit + 1)
         more = len(keys) > limit
         keys = keys[:limit]
-        rows = (conn.execute(_base_select().where(events.c.event_id.in_([k[0] for k in keys])))
-                .all() if keys else [])
+        rows = (conn.execute(_ROWS_BY_ID, {"ids": [k[0] for k in keys]}).all()
+                if keys else [])
     by_id = {r.event_id: r for r in rows}
     cursor = (_encode_cursor(query.sort, _cursor_key(query.sort, keys[-1][1]), keys[-1][0])
               if more else None)

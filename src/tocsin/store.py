@@ -382,13 +382,16 @@ class StoreSummary:
 # --------------------------------------------------------------------------------------------
 
 
-def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False) -> Store:
+def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False,
+               pool_size: int | None = None) -> Store:
     """Open (creating if needed) the database at ``target`` and migrate it to the latest schema.
 
     ``target`` is a file path (an SQLite database) or a SQLAlchemy URL such as
     ``sqlite:///tocsin.db`` or ``postgresql+psycopg://user@host/db``.
     ``serial_plans`` (for a server of many small concurrent queries, ``tocsin serve``): on
-    PostgreSQL, no parallel plans on this store's connections.
+    PostgreSQL, no parallel plans on this store's connections. ``pool_size``: connections
+    kept open for reuse (a server's worker threads; SQLAlchemy's default keeps 5, and opens
+    and closes any beyond that for each use).
     Raises :class:`~tocsin.errors.StoreError` when the database cannot be opened or migrated.
     """
     url = _to_url(target)
@@ -406,7 +409,9 @@ def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False) ->
         engine = (
             sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
             if memory
-            else sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+            else sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite",
+                                  **({"pool_size": pool_size, "max_overflow": pool_size}
+                                     if pool_size else {}))
         )
     except ModuleNotFoundError as exc:
         raise StoreError(
