@@ -63,10 +63,12 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'")
 COOKIE = "tocsin_token"
 # Worker threads of a server process (for the store's calls and the plain ``def`` routes),
-# and the store connections it keeps open: enough to overlap database waits on a few cores;
-# more only contend for the one interpreter lock, and connections beyond the pool's would be
-# opened and closed for every request (on PostgreSQL a new server process each time).
-SERVE_THREADS = 8
+# and the store connections it keeps open. Enough to overlap database waits on a few cores;
+# more only contend for the one interpreter lock and share the CPU among more requests at
+# once, which stretches the slowest (measured under 20 clients on 2 cores: 2, 4 and 8
+# threads, the p99 lowest at 2-4 on SQLite, at 4 on PostgreSQL). Connections beyond the
+# pool's would be opened and closed for every request (on PostgreSQL a server process each).
+SERVE_THREADS = 4
 ASGIApp = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]],
                     Callable[[MutableMapping[str, Any]], Awaitable[None]]], Awaitable[None]]
 
