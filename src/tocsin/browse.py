@@ -303,9 +303,7 @@ def page_events_json(store: Store, query: EventQuery) -> dict[str, Any]:
     """:func:`page_events` as the API's JSON record, ``{"items": [...], "next_cursor": ...}``,
     each item ``EventRow.to_json()``, made from the rows without the objects in between."""
     rows, cursor = _page(store, query)
-    keys = list(rows[0]._fields) if rows else []
-    return {"items": [_row_json(dict(zip(keys, r, strict=True))) for r in rows],
-            "next_cursor": cursor}
+    return {"items": [_row_json(r._mapping) for r in rows], "next_cursor": cursor}
 
 
 def _page(store: Store, query: EventQuery) -> tuple[list[Any], str | None]:
