@@ -1012,7 +1012,7 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
     (name=token,...) or the config's tokens_file; without one, writes are refused."""
     import uvicorn
 
-    from .api import SERVE_ENV, create_app
+    from .api import SERVE_ENV, SERVE_THREADS, create_app
     from .knowledge import load_knowledge
     from .store import open_store
     from .webconfig import load_server_config
@@ -1020,7 +1020,7 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
     try:
         config = load_server_config(Path(config_path) if config_path else None, db=db,
                                     host=host, port=port, protect_reads=protect_reads)
-        store = open_store(config.db, serial_plans=True)
+        store = open_store(config.db, serial_plans=True, pool_size=SERVE_THREADS)
         app = create_app(config, store, Settings(), load_knowledge()) if workers == 1 else None
     except TocsinError as exc:
         _fail(exc)

