@@ -190,10 +190,10 @@ def judged_events(article: Article, p: Prepared, res: Resources,
                   deadline: float | None = None) -> list[Event]:
     """The events of a prepared article: the rules read it and the judge (when the settings
     have one) decides. A war report in which dual-capable missiles strike conventionally
-    (:func:`~tocsin.candidates.conventional_war_story`) has none. An article with fewer than ``settings.judge_alone_min_hot`` hot
-    sentences is read by the rules first, and dropped without embedding anything when they
-    see no signal in it (the judge alone would keep no event of it, see
-    :func:`corroborated`, or rarely)."""
+    (:func:`~tocsin.candidates.conventional_war_story`) has none. An article with fewer
+    than ``settings.judge_alone_min_hot`` hot sentences is read by the rules first, and
+    dropped without embedding anything when they see no signal in it (the judge alone would
+    keep no event of it, see :func:`corroborated`, or rarely)."""
     settings = res.settings
     if conventional_war_story(p.cues, p.matches, res):
         return []   # decided before any reading or encoding: nothing in it is a signal
