@@ -45,6 +45,11 @@ SPEECH_TYPES = ("threat", "reaction", "assessment", "doctrine")
 LOCATIVE_CASES = {fold(w) for w in (
     "в", "во", "на", "у", "із", "из", "au", "aux", "en", "dans", "à", "sur", "in", "at", "on",
     "into", "near", "près")}
+# prepositions that make a noun's modifier a partner or an opponent, not an owner: "the
+# treaty's application with Russia", "les sanctions contre la Russie"
+PARTNER_CASES = {fold(w) for w in (
+    "with", "against", "between", "toward", "towards", "avec", "contre", "entre", "envers",
+    "с", "со", "против", "между", "з", "зі", "проти", "між")}
 UNINFLECTED = ("fr", "en")   # owners need a preposition here; Slavic genitives do not
 
 
@@ -59,6 +64,9 @@ class Actors:
         # Who held a role "then" (see :class:`tocsin.extract.ArticleExtractor`).
         self.ref_date = ref_date
         self.memory = memory
+        # The issuer of an official text, when its header names one (:mod:`tocsin.voice`):
+        # its first person and its unsigned judgments.
+        self.voice: Mention | None = None
 
     # ---- entities -------------------------------------------------------------------
     def mention_from_match(self, m: Match) -> Mention | None:
@@ -420,6 +428,8 @@ class Actors:
                 # "a department spokesman said": an official the article does not name
                 return Mention(left, right, Entity(" ".join(self.text[left:right].split()),
                                                    None, None), "anonymous", "official")
+            if self.voice is not None and is_word(lex, "first_person", word):
+                return whole(self.voice)   # "we regret", "nous appelons": the issuer
             if is_word(lex, "pronoun", word):   # "he", not "anyone"
                 teller = self.reporting_subject(head, r, told)
                 if teller is not None:   # "Moscou assure qu'elle ne procédera à aucun essai"
@@ -530,6 +540,8 @@ class Actors:
         if etype in SPEECH_TYPES:
             if speaker is not None:
                 return speaker
+            if self.voice is not None and etype in ("assessment", "reaction"):
+                return self.voice   # an official text's unsigned judgment is its issuer's
             if etype == "assessment":
                 return nearest_assessor(r.start, r.assessors)
             if etype == "reaction":
@@ -540,7 +552,7 @@ class Actors:
                 return doer
         if doer is not None and doer.kind == "crews" and speaker is not None:
             return speaker   # a system's maker is a weak guess at its operator
-        return doer or speaker or first_actor(r.mentions)
+        return doer or speaker or self.doer_or_subject(None, r) or first_actor(r.mentions)
 
     def fallback_actor(self, etype: str, r: SentenceReading, weapon: Entity | None
                        ) -> Mention | None:
@@ -568,6 +580,8 @@ class Actors:
         the press of its language mostly quotes (``home_country`` in the lexicon): a
         Ukrainian article's unnamed "experts", a French daily's researcher. Languages with
         no such side (English) leave it unknown."""
+        if self.voice is not None:
+            return actor if actor is not None and actor.entity.country else self.voice
         home = r.lexicon.home_country
         country = self.kb.country_by_code.get(home) if home else None
         if country is None:
@@ -616,6 +630,8 @@ def owners(noun: Any) -> list[Any]:
             cases = {fold(g.text) for g in c.children if g.dep_ == "case"}
             if cases & LOCATIVE_CASES:
                 continue   # "placement in Belarus": where, not whose
+            if cases & PARTNER_CASES:
+                continue   # "l'application du traité avec la Russie": with whom, not whose
             if any(g.dep_ == "mark" for g in c.children) or (
                     c.dep_ == "nmod" and not cases and noun.doc.lang_ in UNINFLECTED):
                 continue   # "un essai si les États-Unis …": a misparsed clause, not whose

@@ -58,8 +58,11 @@ from .nlp import Resources
 from .reading import Context, Mention, SentenceReading, Span
 from .textutil import fold
 from .typing_rules import choose_type, inherits_context
+from .voice import document_voice
 
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
+# types whose unsigned sentences, in an official text, are the issuer's own statement
+VOICED_TYPES = ("assessment", "reaction", "arms_control", "doctrine")
 PLACE_WINDOW = 4        # sentences a story's place carries to sentences that name none
 
 # A judge reads what the rules saw in a sentence and says which events it carries, each with
@@ -90,6 +93,9 @@ class ArticleExtractor:
         self.historical = is_historical(article, self.years,
                                         res.kb.lexicons[article.language])
         self.actors = Actors(self.kb, res.gazetteer, self.text, self.ref_date, self.memory)
+        self.actors.voice = document_voice(self.text, article.language, self.kb.lexicons,
+                                           res.gazetteer,
+                                           self.actors.mention_from_match)
         self.dates = NarrativeDates(self.text, self.years, self.date_base, self.memory)
 
     # ---- main loop ------------------------------------------------------------------
@@ -114,6 +120,8 @@ class ArticleExtractor:
                 if mn and mn.source_kind in ("intelligence", "analyst") and mn.kind != "media":
                     all_assessors.append(mn)
         assessors = tuple(all_assessors)
+        self.dates.read_lead(sentences, self.article.language,
+                             self.kb.lexicons[self.article.language])
         memory = self.memory
         events: list[Event] = []
         facts: list[SentenceFacts] = []
@@ -299,7 +307,11 @@ class ArticleExtractor:
         weapon = pick_weapon(self.kb, self.text, r.matches, explicit, r.weapon_before)
         if actor is None or (actor.kind == "anonymous" and actor.entity.country is None):
             # no one named, or "a spokesman" of no known side: not a name to print
-            actor = self.actors.fallback_actor(etype, r, weapon)
+            voice = self.actors.voice
+            if voice is not None and etype in VOICED_TYPES:
+                actor = voice   # an official text's unsigned statement is its issuer's
+            else:
+                actor = self.actors.fallback_actor(etype, r, weapon)
         if etype in ("assessment", "reaction") and (actor is None or actor.entity.country is None):
             actor = self.actors.home_voice(actor, r)
         location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)

@@ -15,6 +15,8 @@ from .textutil import WORD_RE, fold, skeleton
 ENTRY_PRIORITY = {"actor": 0, "place": 1, "weapon": 2, "country": 3, "title": 4, "adjective": 5}
 
 
+FUZZY_MIN = 6   # letters a word needs before it may be a misspelt surname
+
 @dataclass(frozen=True)
 class Ref:
     kind: str        # actor | country | adjective | weapon | place | title
@@ -109,9 +111,15 @@ class Gazetteer:
         word = text[s:e]
         if len(word) < 5 or not word[:1].isupper() or not word.isalpha():
             return None
+        if tok in self.surnames:
+            # a known surname, spelled exactly, that no entry lists alone: left out on purpose
+            # ("Austin", "Wilson": other people bear it); variants are what this pass is for
+            return None
         refs = self.skeletons.get(skeleton(word))
         if refs:
             return Match(s, e, word, refs, how="skeleton")
+        if len(word) < FUZZY_MIN:
+            return None   # "Porte(-parole)" is one letter from "Porter"
         best = process.extractOne(tok, self.surnames.keys(), scorer=fuzz.ratio,
                                   score_cutoff=self.fuzzy_threshold)
         if best is not None:

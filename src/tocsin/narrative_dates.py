@@ -8,7 +8,8 @@ an event, reading the article as a narrative:
   describing a noun ("the treaty, signed in 2010") and dates before 2000 are background;
 * "three days after … February 24" counts from the date it names;
 * "three days later" counts from the date told before; an undated sentence happens on the
-  story's day: the date told last, else the publication day;
+  story's day: the date told last, else the day the lede gives its news (a headline and a
+  first sentence without a date, then "said on Tuesday": Tuesday), else the publication day;
 * a recalled date ("Nous rappelons que le 6 décembre …") holds for the rest of its paragraph
   only; then the story's own date comes back.
 
@@ -30,6 +31,7 @@ from .textutil import fold
 HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
 NEWS_CYCLE_DAYS = 3     # a narrative date this close to publication still dates a judgment
+LEAD_SENTENCES = 5      # the dateline, headline and lede: where a report says which day its news is
 
 
 def is_historical(article: Article, years: tuple[tuple[int, int], ...],
@@ -59,6 +61,23 @@ class NarrativeDates:
         self.years = years           # explicit years in the article, with their offsets
         self.date_base = date_base   # the publication date
         self.memory = memory
+        # the day of the news as the lede dates it, and the sentence that says so
+        self.lead_day: tuple[EventDate, int] | None = None
+
+    def read_lead(self, sentences: list[Sentence], language: str, lex: LanguageLexicon) -> None:
+        """The day the lede dates the article's news: the first day named in its first
+        sentences that lies in the news cycle just before publication (not a plan, not an
+        earlier episode). Sentences told before that date happen on it."""
+        if self.date_base is None:
+            return
+        for idx, sent in enumerate(sentences[:LEAD_SENTENCES]):
+            for d in self.sentence_dates(sent, language, lex):
+                day = d.date.as_day()
+                if d.reference or day is None or day == self.date_base:
+                    continue   # the dateline, or "today"
+                if 0 < (self.date_base - day).days <= NEWS_CYCLE_DAYS:
+                    self.lead_day = (d.date, idx)
+                return   # the lede's first other date decides, whichever it is
 
     def sentence_dates(self, sent: Sentence, language: str, lex: LanguageLexicon,
                        future: bool = False) -> list[DateMention]:
@@ -98,6 +117,10 @@ class NarrativeDates:
         # An undated sentence happens on the story's day: the date told last, else the day
         # the article was published (a report's statements are that day's news).
         day = self.date_base
+        lead = self.lead_day
+        if lead is not None and day is not None and r.index < lead[1] and (
+                last is None or last[0] == EventDate(day.year, day.month, day.day)):
+            return lead[0]   # the headline's news, dated by the lede (not the dateline)
         if last is not None and not (judgment and self.before_the_news(last[0])):
             return last[0]
         return EventDate(day.year, day.month, day.day) if day is not None else None

@@ -1,0 +1,124 @@
+"""Whose voice an article is: the issuer of an official text.
+
+Statements, briefings, speeches and op-eds name who speaks in a header block above the body
+("Ambassador X / Alternate Representative … / New York / March 31, 2023", "Département d'État
+des États-Unis / Bureau du porte-parole", "An official website of the United States
+Government"). In such a text the first person ("we", "nous", "мы") and the unsigned judgments
+are the issuer's, and the spec's actor of a statement is its speaker.
+
+News articles have no voice: their header block holds a headline (a sentence about someone,
+not a name and a title), a byline of reporters the knowledge base does not know, a media
+outlet, or a section name (a country alone), none of which speaks for a side.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from .gazetteer import Gazetteer, Match
+from .knowledge import LanguageLexicon
+from .reading import Mention
+from .textutil import fold
+
+HEADER_LINES = 12        # non-empty lines read before the body
+BODY_WORDS = 20          # a line this long is body text, not header (a title may run to 16)
+SENTENCE_WORDS = 10      # ... and so is a sentence this long that ends as sentences do
+NAME_LINE_WORDS = 10     # a name-and-title line is short
+UNNAMED_WORDS = 3        # words of a name line outside any name: a title ("Bureau du porte-parole")
+ISSUER_KINDS = ("person", "title", "state_body", "military", "intelligence", "organisation",
+                "think_tank")
+STATEMENT_AT = 16        # "Statement by" opens its line (after a word or two at most)
+WORD = re.compile(r"\w[\w.-]*")
+
+
+def header_lines(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the non-empty lines above the body (the first long line)."""
+    seen = 0
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group().strip()
+        if not line:
+            continue
+        words = len(WORD.findall(line))
+        if words >= BODY_WORDS or seen >= HEADER_LINES or (
+                words >= SENTENCE_WORDS and line.endswith((".", "!", "?", "»", "”", '"'))):
+            return
+        seen += 1
+        yield m.start(), m.end()
+
+
+def document_voice(text: str, language: str, lexicons: dict[str, LanguageLexicon],
+                   gazetteer: Gazetteer, mention_of: Callable[[Match], Mention | None]
+                   ) -> Mention | None:
+    """The issuer named in the header block, if the article has one: the first line that is a
+    name with at most a title around it, or a country or body on an "official website of"
+    line (in any language: a translated page keeps its site's banner)."""
+    lexicon = lexicons[language]
+    banners = [p for lex in lexicons.values() if (p := lex.cue("official_site")) is not None]
+    for start, end in header_lines(text):
+        line = text[start:end]
+        mentions = [mn for m in gazetteer.find(text, start, end, language)
+                    if (mn := mention_of(m)) is not None]
+        if not mentions:
+            continue
+        if any(p.search(fold(line)) for p in banners):
+            sides = [mn for mn in mentions if mn.kind != "adjective"]
+            if sides:
+                return sides[0]
+            continue
+        said = statement_by(line, start, mentions, lexicons)
+        if said is not None:
+            return said
+        issuers = [mn for mn in mentions if mn.kind in ISSUER_KINDS]
+        if issuers and is_name_line(line, start, mentions, lexicon):
+            persons = [mn for mn in issuers if mn.kind in ("person", "title")]
+            return (persons or issuers)[0]
+    return None
+
+
+def statement_by(line: str, start: int, mentions: list[Mention],
+                 lexicons: dict[str, LanguageLexicon]) -> Mention | None:
+    """The speaker of a title line that says whose statement follows ("Statement by
+    Ambassador X at the Security Council …", "Intervention de Mme X, représentante
+    permanente de la France", "From: Ministry of Defence"): a person named after the words,
+    else the first side named after them."""
+    folded = fold(line)
+    for lex in lexicons.values():
+        pattern = lex.cue("statement_by")
+        m = pattern.search(folded) if pattern is not None else None
+        if m is None or m.start() > STATEMENT_AT:
+            continue
+        after = [mn for mn in mentions if mn.end > start + m.end()]
+        persons = [mn for mn in after if mn.kind in ("person", "title")]
+        sides = [mn for mn in after if mn.kind != "adjective"]
+        return (persons or sides or after or [None])[0]
+    return None
+
+
+def is_name_line(line: str, start: int, mentions: list[Mention],
+                 lexicon: LanguageLexicon) -> bool:
+    """A short line that is names with at most the words of a title around them ("Bureau du
+    porte-parole Ned Price"), not a headline telling what someone did ("Medvedev goes too
+    far"), not a menu, not a sentence."""
+    if line.rstrip().endswith((".", "!", "?", "»", '"', "”")):
+        return False
+    words = list(WORD.finditer(line))
+    if not 2 <= len(words) <= NAME_LINE_WORDS:
+        return False   # one word alone is a site's section ("CONGRESS") as often as a name
+    unnamed = [w.group() for w in words
+               if not any(mn.start <= start + w.start() < mn.end for mn in mentions)]
+    if len(unnamed) > UNNAMED_WORDS:
+        return False
+    title = lexicon.cue("title_word")
+    stop = stop_words(lexicon.language)
+    return all(len(w) == 1 or fold(w) in stop or (title is not None and title.fullmatch(fold(w)))
+               for w in unnamed)
+
+
+@lru_cache(maxsize=8)
+def stop_words(language: str) -> frozenset[str]:
+    """Function words ("of", "du", "при"): spaCy's list for the language."""
+    module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    return frozenset(fold(w) for w in module.STOP_WORDS)

@@ -1,0 +1,92 @@
+"""Whose voice an official text is (tocsin.voice), and the day a report's lede gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tocsin.ingest import content_id
+from tocsin.model import RawDocument
+from tocsin.nlp import get_resources
+from tocsin.pipeline import process_document
+from tocsin.reading import Context
+from tocsin.settings import Settings
+from tocsin.voice import document_voice, header_lines
+
+# Texts written for these tests.
+STATEMENT_HEADER = ("Département d’État des États-Unis\n"
+                    "Bureau du porte-parole\n"
+                    "Le 12 juin 2024\n\n")
+STATEMENT_BODY = ("Nous condamnons fermement les menaces répétées d’emploi de l’arme nucléaire "
+                  "proférées par les dirigeants russes au cours des dernières semaines.\n\n"
+                  "Ces déclarations irresponsables mettent en danger la sécurité de tous les "
+                  "États de la région et nous appelons Moscou à y renoncer.")
+NEWS_HEADER = "Poutine ordonne des exercices nucléaires près de l’Ukraine\n\n"
+
+
+def doc(text: str, published: str = "2024-06-12") -> RawDocument:
+    return RawDocument(doc="t.txt", content_id=content_id("text", text), content=text,
+                       published=date.fromisoformat(published))
+
+
+def voice_of(text: str, language: str) -> str | None:
+    from tocsin.actors import Actors
+
+    res = get_resources(Settings())
+    actors = Actors(res.kb, res.gazetteer, text, None, Context())
+    found = document_voice(text, language, res.kb.lexicons, res.gazetteer,
+                           actors.mention_from_match)
+    return found.entity.country if found is not None else None
+
+
+@pytest.mark.parametrize(("text", "language", "country"), [
+    (STATEMENT_HEADER + STATEMENT_BODY, "fr", "USA"),
+    # a translated page keeps its site's banner, in the site's language
+    ("An official website of the United States Government\n" + STATEMENT_BODY, "fr", "USA"),
+    # a headline is not a name line: it tells what someone did
+    (NEWS_HEADER + STATEMENT_BODY, "fr", None),
+    # a section name (a country alone) speaks for no one
+    ("Monde\nRussie\n\n" + STATEMENT_BODY, "fr", None),
+])
+def test_the_voice_is_the_issuer_named_above_the_body(text: str, language: str,
+                                                      country: str | None) -> None:
+    assert voice_of(text, language) == country
+
+
+def test_the_header_ends_at_the_first_body_line() -> None:
+    text = STATEMENT_HEADER + STATEMENT_BODY + "\n\nDépartement d’État des États-Unis\n"
+    lines = [text[a:b] for a, b in header_lines(text)]
+    assert lines == ["Département d’État des États-Unis", "Bureau du porte-parole",
+                     "Le 12 juin 2024"]
+
+
+def test_an_official_texts_first_person_and_judgments_are_its_issuers() -> None:
+    """Without the header, a French text's unsigned judgment speaks from France (the side a
+    French daily mostly quotes); with it, from the United States."""
+    s = Settings()
+
+    def sides(text: str) -> set[str | None]:
+        return {e.actor.country if e.actor else None
+                for e in process_document(doc(text), s).events
+                if e.type in ("reaction", "assessment")}
+
+    issued = sides(STATEMENT_HEADER + STATEMENT_BODY)
+    assert issued == {"USA"}
+    assert sides(NEWS_HEADER + STATEMENT_BODY) != {"USA"}
+
+
+LUKASHENKO = ("Minsk Daily | Politics | 14.06.2023\n\n"
+              "Lukashenko: Russian nuclear bombs are already in Belarus\n\n"
+              "Belarus has already received part of the Russian tactical nuclear weapons, "
+              "President Alexander Lukashenko said in an interview with Russian state "
+              "television.\n\n"
+              "Excerpts of the interview were shown on the evening of June 13.")
+
+
+def test_the_lede_dates_the_news_told_before_it() -> None:
+    """A headline and a first sentence without a date, then "shown on June 13": the news is
+    of the 13th, not of the publication day (the 14th)."""
+    events = process_document(doc(LUKASHENKO, "2023-06-14"), Settings()).events
+    first = min(events, key=lambda e: e.span[0])
+    assert first.date is not None and (first.date.month, first.date.day) == (6, 13)
