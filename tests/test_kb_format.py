@@ -19,6 +19,7 @@ CUE_KEYS = {"nuclear", "civil_nuclear", "civil_hazard", "capability", "war_effec
             "locative", "clause_break", "weapon_anaphor", "warning", "launch", "history",
             "own_response", "pronoun_plural", "recall", "mt_tells", "western_decision",
             "official_site", "first_person", "title_word", "statement_by",
+            "question_label",
             "official_noun", "demonstrative", "head_of_state"}
 TYPES = {"threat", "doctrine", "exercise", "deployment", "readiness", "test", "arms_control"}
 

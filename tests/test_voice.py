@@ -90,3 +90,24 @@ def test_the_lede_dates_the_news_told_before_it() -> None:
     events = process_document(doc(LUKASHENKO, "2023-06-14"), Settings()).events
     first = min(events, key=lambda e: e.span[0])
     assert first.date is not None and (first.date.month, first.date.day) == (6, 13)
+
+
+BRIEFING = ("Ministry of Foreign Affairs of Ukraine\n"
+            "Briefing by the Spokesperson\n\n"
+            "SPOKESPERSON: Good afternoon. We regard the Kremlin's latest nuclear threats as "
+            "blackmail meant to frighten our partners.\n\n"
+            "QUESTION: Does the ministry expect Belarus to host more Russian nuclear weapons?\n\n"
+            "Dmitry Peskov: We have never threatened anyone with nuclear weapons, and we "
+            "regard such claims as lies.\n")
+
+
+def test_a_speaker_label_gives_its_turn_a_voice() -> None:
+    """"SPOKESPERSON:" speaks for the issuer named in the header; a label naming someone
+    else ("Dmitry Peskov:") makes the turn theirs."""
+    events = process_document(doc(BRIEFING, "2023-03-27"), Settings()).events
+
+    def sides(marker: str) -> set[str | None]:
+        return {e.actor.country if e.actor else None for e in events if marker in e.sentence}
+
+    assert sides("blackmail") == {"UKR"}
+    assert sides("never threatened") == {"RUS"}

@@ -58,7 +58,7 @@ from .nlp import Resources
 from .reading import Context, Mention, SentenceReading, Span
 from .textutil import fold
 from .typing_rules import choose_type, inherits_context
-from .voice import document_voice
+from .voice import Turns, document_voice
 
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 # types whose unsigned sentences, in an official text, are the issuer's own statement
@@ -93,9 +93,9 @@ class ArticleExtractor:
         self.historical = is_historical(article, self.years,
                                         res.kb.lexicons[article.language])
         self.actors = Actors(self.kb, res.gazetteer, self.text, self.ref_date, self.memory)
-        self.actors.voice = document_voice(self.text, article.language, self.kb.lexicons,
-                                           res.gazetteer,
-                                           self.actors.mention_from_match)
+        self.turns = Turns(document_voice(self.text, article.language, self.kb.lexicons,
+                                          res.gazetteer, self.actors.mention_from_match),
+                           self.kb.lexicons[article.language])
         self.dates = NarrativeDates(self.text, self.years, self.date_base, self.memory)
 
     # ---- main loop ------------------------------------------------------------------
@@ -128,6 +128,9 @@ class ArticleExtractor:
         for i, (sent, matches) in enumerate(zip(sentences, sent_matches, strict=True)):
             doc = docs.get(sent.paragraph)
             mentions = [mn for m in matches if (mn := self.actors.mention_from_match(m))]
+            self.actors.voice = self.turns.voice_at(
+                self.text, sent.start, sent.paragraph,
+                self.article.paragraphs[sent.paragraph].start, mentions)
             lang = self.article.paragraphs[sent.paragraph].language or self.article.language
             lex = self.kb.lexicons[lang]
             cues = sent_cues[i] if sent_cues is not None else \

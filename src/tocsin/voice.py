@@ -6,6 +6,9 @@ des États-Unis / Bureau du porte-parole", "An official website of the United St
 Government"). In such a text the first person ("we", "nous", "мы") and the unsigned judgments
 are the issuer's, and the spec's actor of a statement is its speaker.
 
+Transcripts and live blogs give each turn a speaker label ("MR PRICE:", "Peskov :",
+"Зеленський:"): the labelled speaker is the voice of that turn (:class:`Turns`).
+
 News articles have no voice: their header block holds a headline (a sentence about someone,
 not a name and a title), a byline of reporters the knowledge base does not know, a media
 outlet, or a section name (a country alone), none of which speaks for a side.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import Gazetteer, Match
@@ -31,6 +35,9 @@ UNNAMED_WORDS = 3        # words of a name line outside any name: a title ("Bure
 ISSUER_KINDS = ("person", "title", "state_body", "military", "intelligence", "organisation",
                 "think_tank")
 STATEMENT_AT = 16        # "Statement by" opens its line (after a word or two at most)
+# a speaker label opening a paragraph: a few words, then a colon ("NATO Spokesperson:")
+LABEL = re.compile(r"[ \t]*([^\n:：«»\"“”]{2,60}?)\s?[:：]\s")
+LABEL_WORDS = 6
 WORD = re.compile(r"\w[\w.-]*")
 
 
@@ -52,11 +59,14 @@ def header_lines(text: str) -> Iterator[tuple[int, int]]:
 def document_voice(text: str, language: str, lexicons: dict[str, LanguageLexicon],
                    gazetteer: Gazetteer, mention_of: Callable[[Match], Mention | None]
                    ) -> Mention | None:
-    """The issuer named in the header block, if the article has one: the first line that is a
-    name with at most a title around it, or a country or body on an "official website of"
-    line (in any language: a translated page keeps its site's banner)."""
+    """The issuer named in the header block, if the article has one: the speaker of a
+    "Statement by …" line; else the person, then the body, of a line that is a name with at
+    most a title around it; else the side of an "official website of" banner (in any
+    language: a translated page keeps its site's banner)."""
     lexicon = lexicons[language]
     banners = [p for lex in lexicons.values() if (p := lex.cue("official_site")) is not None]
+    found: list[Mention] = []
+    banner: list[Mention] = []   # the site's side: when nothing more precise is named
     for start, end in header_lines(text):
         line = text[start:end]
         mentions = [mn for m in gazetteer.find(text, start, end, language)
@@ -64,18 +74,16 @@ def document_voice(text: str, language: str, lexicons: dict[str, LanguageLexicon
         if not mentions:
             continue
         if any(p.search(fold(line)) for p in banners):
-            sides = [mn for mn in mentions if mn.kind != "adjective"]
-            if sides:
-                return sides[0]
+            banner.extend(mn for mn in mentions if mn.kind != "adjective")
             continue
         said = statement_by(line, start, mentions, lexicons)
         if said is not None:
             return said
         issuers = [mn for mn in mentions if mn.kind in ISSUER_KINDS]
         if issuers and is_name_line(line, start, mentions, lexicon):
-            persons = [mn for mn in issuers if mn.kind in ("person", "title")]
-            return (persons or issuers)[0]
-    return None
+            found.extend(issuers)
+    persons = [mn for mn in found if mn.kind in ("person", "title")]
+    return (persons or found or banner or [None])[0]   # the spokesperson over the department
 
 
 def statement_by(line: str, start: int, mentions: list[Mention],
@@ -122,3 +130,49 @@ def stop_words(language: str) -> frozenset[str]:
     """Function words ("of", "du", "при"): spaCy's list for the language."""
     module = importlib.import_module(f"spacy.lang.{language}.stop_words")
     return frozenset(fold(w) for w in module.STOP_WORDS)
+
+
+@dataclass
+class Turns:
+    """The voice of each turn of a transcript: a speaker label opening a paragraph names the
+    speaker until the next label. Without a header voice (a TV transcript, a live blog) a turn
+    lasts its paragraph only: the paragraphs after a quoted entry are the writer's again."""
+
+    document: Mention | None     # the header's issuer (:func:`document_voice`)
+    lexicon: LanguageLexicon
+    current: Mention | None = None
+    paragraph: int = -1
+
+    def __post_init__(self) -> None:
+        self.current = self.document
+
+    def voice_at(self, text: str, start: int, paragraph: int, paragraph_start: int,
+                 mentions: list[Mention]) -> Mention | None:
+        """The voice of the sentence at ``start`` (in paragraph ``paragraph``)."""
+        if paragraph != self.paragraph:
+            if self.document is None:
+                self.current = None
+            self.paragraph = paragraph
+            if not text[paragraph_start:start].strip():   # the paragraph's first sentence
+                self.read_label(text, start, mentions)
+        return self.current
+
+    def read_label(self, text: str, start: int, mentions: list[Mention]) -> None:
+        m = LABEL.match(text, start)
+        if m is None or len(WORD.findall(m.group(1))) > LABEL_WORDS:
+            return
+        a, b = m.start(1), m.end(1)
+        named = [mn for mn in mentions if a <= mn.start < b and mn.kind in ISSUER_KINDS]
+        if named:
+            persons = [mn for mn in named if mn.kind in ("person", "title")]
+            self.current = (persons or named)[0]   # "Peskov :", "NATO Spokesperson:"
+            return
+        words = [fold(w) for w in WORD.findall(m.group(1))]
+        asks = self.lexicon.cue("question_label")
+        if asks is not None and asks.fullmatch(" ".join(words)):
+            self.current = None   # "QUESTION:": a journalist asks
+            return
+        title = self.lexicon.cue("title_word")
+        if self.document is not None and title is not None and words and \
+                all(title.fullmatch(w) for w in words):
+            self.current = self.document   # "SPOKESPERSON:", "PRESS SECRETARY:": the issuer's
