@@ -83,7 +83,8 @@ def document_voice(text: str, language: str, lexicons: dict[str, LanguageLexicon
         if issuers and is_name_line(line, start, mentions, lexicon):
             found.extend(issuers)
     persons = [mn for mn in found if mn.kind in ("person", "title")]
-    return (persons or found or banner or [None])[0]   # the spokesperson over the department
+    chosen = persons or found or banner   # the spokesperson over the department
+    return chosen[0] if chosen else None
 
 
 def statement_by(line: str, start: int, mentions: list[Mention],
@@ -101,7 +102,8 @@ def statement_by(line: str, start: int, mentions: list[Mention],
         after = [mn for mn in mentions if mn.end > start + m.end()]
         persons = [mn for mn in after if mn.kind in ("person", "title")]
         sides = [mn for mn in after if mn.kind != "adjective"]
-        return (persons or sides or after or [None])[0]
+        chosen = persons or sides or after
+        return chosen[0] if chosen else None
     return None
 
 
