@@ -121,7 +121,10 @@ class NarrativeDates:
         if lead is not None and day is not None and r.index < lead[1] and (
                 last is None or last[0] == EventDate(day.year, day.month, day.day)):
             return lead[0]   # the headline's news, dated by the lede (not the dateline)
-        if last is not None and not (judgment and self.before_the_news(last[0])):
+        coarse = last is not None and last[0].day is None
+        if last is not None and not ((judgment or coarse) and self.before_the_news(last[0])):
+            # an old year or month ("in 2017, Russia admitted …") is background: what the
+            # report goes on to say undated is its own day's news
             return last[0]
         return EventDate(day.year, day.month, day.day) if day is not None else None
 
