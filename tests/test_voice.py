@@ -111,3 +111,25 @@ def test_a_speaker_label_gives_its_turn_a_voice() -> None:
 
     assert sides("blackmail") == {"UKR"}
     assert sides("never threatened") == {"RUS"}
+
+
+def test_a_person_of_no_known_side_gives_way_to_the_side_named_after() -> None:
+    """"The presenter Borodin quoted Ryabkov: Russia reserves the right …": not Borodin's."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from tocsin.extract import side_named_after
+    from tocsin.model import Entity
+    from tocsin.reading import Mention, SentenceReading
+
+    presenter = Mention(10, 17, Entity("Borodin", None, None), "person")
+    ryabkov = Mention(30, 44, Entity("Sergei Ryabkov", "RUS", "sergei-ryabkov"), "person")
+    russia = Mention(46, 52, Entity("Russia", "RUS", "RUS"), "country")
+    before = Mention(0, 5, Entity("United States", "USA", "USA"), "country")
+
+    def reading(*mentions: Mention) -> SentenceReading:
+        return cast(SentenceReading, SimpleNamespace(mentions=mentions))
+
+    assert side_named_after(presenter, reading(before, presenter, russia, ryabkov)) == ryabkov
+    assert side_named_after(presenter, reading(before, presenter, russia)) == russia
+    assert side_named_after(presenter, reading(before, presenter)) is None

@@ -308,6 +308,9 @@ class ArticleExtractor:
                     modality: str, explicit: bool, inherited: bool) -> Event:
         sent, stext = r.sentence, r.text
         weapon = pick_weapon(self.kb, self.text, r.matches, explicit, r.weapon_before)
+        if etype not in ("assessment", "reaction") and actor is not None and \
+                actor.kind == "person" and actor.entity.country is None:
+            actor = side_named_after(actor, r) or actor
         if actor is None or (actor.kind == "anonymous" and actor.entity.country is None):
             # no one named, or "a spokesman" of no known side: not a name to print
             voice = self.actors.voice
@@ -348,6 +351,19 @@ class ArticleExtractor:
             confidence=max(0.05, min(0.95, confidence)), language=r.language,
             trigger=trig_text,
         )
+
+
+def side_named_after(person: Mention, r: SentenceReading) -> Mention | None:
+    """A person of no known side (a presenter, a reporter who quotes) signals nothing
+    himself: "Borodin quoted Ryabkov: Russia reserves the right to respond" is Russia's
+    threat. The side named after them: a person of known side, else a body, else a state."""
+    after = [mn for mn in r.mentions if mn.start >= person.end and mn.entity.country]
+    for kinds in (("person", "title"), ("state_body", "military", "intelligence"),
+                  ("country",)):
+        found = next((mn for mn in after if mn.kind in kinds), None)
+        if found is not None:
+            return found
+    return None
 
 
 def own_territory(kb: Knowledge, actor: Mention | None) -> Entity | None:
