@@ -146,7 +146,7 @@ def measure(mode: str, folder: Path) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=20_000)
-    ap.add_argument("--files", type=int, default=8)
+    ap.add_argument("--files", type=int, default=16)
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--keep", type=Path, help="Build (or reuse) the archives in this folder; "
                     "keep the Spark output beside it (FOLDER.spark2.out...).")
