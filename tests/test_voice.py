@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from tocsin.ingest import content_id
-from tocsin.model import RawDocument
 from tocsin.nlp import get_resources
 from tocsin.pipeline import process_document
 from tocsin.reading import Context
 from tocsin.settings import Settings
 from tocsin.voice import document_voice, header_lines
+
+from .test_learned import doc
 
 # Texts written for these tests.
 STATEMENT_HEADER = ("Département d’État des États-Unis\n"
@@ -23,11 +21,6 @@ STATEMENT_BODY = ("Nous condamnons fermement les menaces répétées d’emploi 
                   "Ces déclarations irresponsables mettent en danger la sécurité de tous les "
                   "États de la région et nous appelons Moscou à y renoncer.")
 NEWS_HEADER = "Poutine ordonne des exercices nucléaires près de l’Ukraine\n\n"
-
-
-def doc(text: str, published: str = "2024-06-12") -> RawDocument:
-    return RawDocument(doc="t.txt", content_id=content_id("text", text), content=text,
-                       published=date.fromisoformat(published))
 
 
 def voice_of(text: str, language: str) -> str | None:

@@ -39,6 +39,7 @@ STATEMENT_AT = 16        # "Statement by" opens its line (after a word or two at
 LABEL = re.compile(r"[ \t]*([^\n:：«»\"“”]{2,60}?)\s?[:：]\s")
 LABEL_WORDS = 6
 WORD = re.compile(r"\w[\w.-]*")
+SENTENCE_END = (".", "!", "?", "»", "”", '"')
 
 
 def header_lines(text: str) -> Iterator[tuple[int, int]]:
@@ -50,7 +51,7 @@ def header_lines(text: str) -> Iterator[tuple[int, int]]:
             continue
         words = len(WORD.findall(line))
         if words >= BODY_WORDS or seen >= HEADER_LINES or (
-                words >= SENTENCE_WORDS and line.endswith((".", "!", "?", "»", "”", '"'))):
+                words >= SENTENCE_WORDS and line.endswith(SENTENCE_END)):
             return
         seen += 1
         yield m.start(), m.end()
@@ -69,42 +70,46 @@ def document_voice(text: str, language: str, lexicons: dict[str, LanguageLexicon
     banner: list[Mention] = []   # the site's side: when nothing more precise is named
     for start, end in header_lines(text):
         line = text[start:end]
+        folded = fold(line)
         mentions = [mn for m in gazetteer.find(text, start, end, language)
                     if (mn := mention_of(m)) is not None]
         if not mentions:
             continue
-        if any(p.search(fold(line)) for p in banners):
+        if any(p.search(folded) for p in banners):
             banner.extend(mn for mn in mentions if mn.kind != "adjective")
             continue
-        said = statement_by(line, start, mentions, lexicons)
+        said = statement_by(folded, start, mentions, lexicons)
         if said is not None:
             return said
         issuers = [mn for mn in mentions if mn.kind in ISSUER_KINDS]
         if issuers and is_name_line(line, start, mentions, lexicon):
             found.extend(issuers)
-    persons = [mn for mn in found if mn.kind in ("person", "title")]
-    chosen = persons or found or banner   # the spokesperson over the department
-    return chosen[0] if chosen else None
+    # the spokesperson over the department, a named issuer over the site's side
+    return person_first(found) or (banner[0] if banner else None)
 
 
-def statement_by(line: str, start: int, mentions: list[Mention],
+def statement_by(folded: str, start: int, mentions: list[Mention],
                  lexicons: dict[str, LanguageLexicon]) -> Mention | None:
     """The speaker of a title line that says whose statement follows ("Statement by
     Ambassador X at the Security Council …", "Intervention de Mme X, représentante
     permanente de la France", "From: Ministry of Defence"): a person named after the words,
-    else the first side named after them."""
-    folded = fold(line)
+    else the first side named after them. ``folded`` is the line, folded."""
     for lex in lexicons.values():
         pattern = lex.cue("statement_by")
         m = pattern.search(folded) if pattern is not None else None
         if m is None or m.start() > STATEMENT_AT:
             continue
         after = [mn for mn in mentions if mn.end > start + m.end()]
-        persons = [mn for mn in after if mn.kind in ("person", "title")]
         sides = [mn for mn in after if mn.kind != "adjective"]
-        chosen = persons or sides or after
-        return chosen[0] if chosen else None
+        return person_first(sides) or person_first(after)
     return None
+
+
+def person_first(mentions: list[Mention]) -> Mention | None:
+    """The first person (or role holder) named, else the first mention."""
+    persons = [mn for mn in mentions if mn.kind in ("person", "title")]
+    chosen = persons or mentions
+    return chosen[0] if chosen else None
 
 
 def is_name_line(line: str, start: int, mentions: list[Mention],
@@ -112,7 +117,7 @@ def is_name_line(line: str, start: int, mentions: list[Mention],
     """A short line that is names with at most the words of a title around them ("Bureau du
     porte-parole Ned Price"), not a headline telling what someone did ("Medvedev goes too
     far"), not a menu, not a sentence."""
-    if line.rstrip().endswith((".", "!", "?", "»", '"', "”")):
+    if line.rstrip().endswith(SENTENCE_END):
         return False
     words = list(WORD.finditer(line))
     if not 2 <= len(words) <= NAME_LINE_WORDS:
@@ -166,8 +171,7 @@ class Turns:
         a, b = m.start(1), m.end(1)
         named = [mn for mn in mentions if a <= mn.start < b and mn.kind in ISSUER_KINDS]
         if named:
-            persons = [mn for mn in named if mn.kind in ("person", "title")]
-            self.current = (persons or named)[0]   # "Peskov :", "NATO Spokesperson:"
+            self.current = person_first(named)   # "Peskov :", "NATO Spokesperson:"
             return
         words = [fold(w) for w in WORD.findall(m.group(1))]
         asks = self.lexicon.cue("question_label")
