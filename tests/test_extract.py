@@ -145,11 +145,14 @@ def test_recalled_date_is_an_aside_not_the_story_day(kb_settings: Settings) -> N
         "Ivan Petrenko said on Saturday that Borduria would station tactical nuclear weapons "
         "in Syldavia.\n\n"
         "On 21 February, Petrenko had announced that Borduria was leaving the arms treaty.\n\n"
+        "Petrenko added that Borduria was ready to use nuclear weapons against Syldavia.\n\n"
         "Anna Koval warned that Borduria was ready to use nuclear weapons against Syldavia.",
         kb_settings, published="2024-03-25")
     days = {e.sentence.split()[0]: e.date for e in found}
     assert days["Ivan"] == EventDate(2024, 3, 23)
-    assert days["Anna"] == EventDate(2024, 3, 23)   # back to the story's day, not 21 February
+    assert days["Petrenko"] == EventDate(2024, 3, 23)   # back to the story's day, not 21 Feb
+    # the other side's undated judgment of Saturday's signal is the report's own news
+    assert days["Anna"] == EventDate(2024, 3, 25)
 
 
 def test_conditional_test_is_done_by_the_speakers_side(kb_settings: Settings) -> None:

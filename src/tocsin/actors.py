@@ -35,8 +35,8 @@ from .reading import (
     Span,
     has_word,
     is_word,
+    name_keys,
     overlaps,
-    surname,
 )
 from .textutil import fold
 
@@ -67,6 +67,8 @@ class Actors:
         # The issuer of an official text, when its header names one (:mod:`tocsin.voice`):
         # its first person and its unsigned judgments.
         self.voice: Mention | None = None
+        # name word -> the known person the article names with it (see know_people)
+        self.people: dict[str, Mention] = {}
 
     # ---- entities -------------------------------------------------------------------
     def mention_from_match(self, m: Match) -> Mention | None:
@@ -394,13 +396,18 @@ class Actors:
                 and (person.entity.country or all(mn.kind == "adjective" for mn in inside)):
             country = person.entity.country or (inside[0].entity.country if inside else None)
             if country is not None:
-                self.memory.person_countries.setdefault(surname(person.entity.name), country)
-            return Mention(person.start, person.end, Entity(person.entity.name, country),
-                           "person")
+                self.memory.note_country(person.entity.name, country)
+            return Mention(person.start, person.end, Entity(person.entity.name, country,
+                                                            person.entity.id), "person")
         if inside and all(mn.kind == "adjective" for mn in inside) and (
                 is_word(lex, "org_head", word) or is_word(lex, "org_head", head.lemma_)
                 or is_word(lex, "group_noun", word)):
             # "le ministère français des Affaires étrangères": the state speaks
+            return whole(inside[0], "state_body")
+        if inside and all(mn.kind in ("country", "adjective") for mn in inside) and \
+                person is None and (is_word(lex, "org_head", word)
+                                    or is_word(lex, "org_head", head.lemma_)):
+            # "South Korea's unification ministry", "the embassy of Russia": a body of it
             return whole(inside[0], "state_body")
         official = is_word(lex, "role_head", word) or is_word(lex, "official_noun", word)
         if inside and official and person is None and \
@@ -495,15 +502,42 @@ class Actors:
             return None
         off = r.offset
         name = display_name(ent.text, r.language)
+        known = self.person_named(name)
+        if known is not None:   # "Kim" in a headline, "Kim Jong Un" in the body
+            return Mention(head.left_edge.idx + off, head.right_edge.idx + off
+                           + len(head.right_edge.text), known.entity, "person",
+                           known.source_kind)
         # "le Premier ministre japonais Fumio Kishida", "Japan's defence minister X": the
         # side named in the title before the name; else what the article said of them before
         before = [mn for mn in r.mentions if mn.kind in ("adjective", "country")
                   and head.left_edge.idx + off <= mn.start and mn.end <= ent.start_char + off]
         country = before[-1].entity.country if before else self.memory.country_of(name)
         if country is not None:
-            self.memory.person_countries.setdefault(surname(name), country)
+            self.memory.note_country(name, country)
         return Mention(head.left_edge.idx + off, head.right_edge.idx + off
                        + len(head.right_edge.text), Entity(name, country, None), "person")
+
+    def know_people(self, mentions: Sequence[Mention]) -> None:
+        """Remember the words of the names of the known persons the whole article names,
+        so that a shorter form anywhere, even before the full name (a headline's "Kim"), is
+        the same person. A word two of them share names neither."""
+        owners: dict[str, set[str]] = {}
+        first: dict[str, Mention] = {}
+        for mn in mentions:
+            if mn.kind != "person" or not mn.entity.id:
+                continue
+            for w in name_keys(mn.entity.name) | name_keys(self.text[mn.start:mn.end]):
+                owners.setdefault(w, set()).add(mn.entity.id)
+                first.setdefault(w, mn)
+        self.people = {w: first[w] for w, ids in owners.items() if len(ids) == 1}
+
+    def person_named(self, name: str) -> Mention | None:
+        """The known person of this article whose name holds every word of ``name``."""
+        found = {self.people[w].entity.id: self.people[w] for w in name_keys(name)
+                 if w in self.people}
+        if len(found) != 1 or not all(w in self.people for w in name_keys(name)):
+            return None
+        return next(iter(found.values()))
 
     def role_holder(self, org: Mention) -> Mention | None:
         """'the head of the ministry' -> the person named before who holds a role there."""

@@ -112,14 +112,12 @@ class ArticleExtractor:
                 self.text, s.start, s.end, self.article.paragraphs[s.paragraph].language)
                 for s in sentences]
         # First pass: every assessor named anywhere in the article (a report is often named
-        # after the claims it makes).
-        all_assessors: list[Mention] = []
-        for matches in sent_matches:
-            for m in matches:
-                mn = self.actors.mention_from_match(m)
-                if mn and mn.source_kind in ("intelligence", "analyst") and mn.kind != "media":
-                    all_assessors.append(mn)
-        assessors = tuple(all_assessors)
+        # after the claims it makes), and every known person (a headline's bare name).
+        named = [mn for matches in sent_matches for m in matches
+                 if (mn := self.actors.mention_from_match(m))]
+        assessors = tuple(mn for mn in named if mn.source_kind in ("intelligence", "analyst")
+                          and mn.kind != "media")
+        self.actors.know_people(named)
         self.dates.read_lead(sentences, self.article.language,
                              self.kb.lexicons[self.article.language])
         memory = self.memory

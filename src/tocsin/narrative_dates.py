@@ -32,6 +32,11 @@ HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
 NEWS_CYCLE_DAYS = 3     # a narrative date this close to publication still dates a judgment
 LEAD_SENTENCES = 5      # the dateline, headline and lede: where a report says which day its news is
+# A wire dateline: "MOSCOW/KYIV, March 26 (Agency) -", "СЕУЛ, 28 сентября (Агентство) —".
+# Its date is the report's, not the news's ("... said in remarks aired late on Saturday").
+_CITY = r"[A-ZÀ-ÖА-ЯІЇЄҐ][\w'’.\-]*"
+DATELINE = re.compile(rf"\s*{_CITY}(?:[ /]{_CITY}){{0,3}},\s+([^,()\n]{{3,25}}?)\s*"
+                      r"(?:\([^)\n]{2,60}\)\s*)?[-–—]")
 
 
 def is_historical(article: Article, years: tuple[tuple[int, int], ...],
@@ -81,9 +86,13 @@ class NarrativeDates:
 
     def sentence_dates(self, sent: Sentence, language: str, lex: LanguageLexicon,
                        future: bool = False) -> list[DateMention]:
+        dateline = DATELINE.match(self.text, sent.start, sent.end)
+        skip = dateline.end(1) if dateline and re.search(r"\d", dateline.group(1)) \
+            else sent.start
         return [d for d in find_dates(self.text, sent.start, sent.end, language,
                                       self.date_base, self.years, lex.cue("deadline"), future)
-                if not d.deadline and (d.date.year is None or d.date.year >= HISTORY_BEFORE)]
+                if not d.deadline and (d.date.year is None or d.date.year >= HISTORY_BEFORE)
+                and d.start >= skip]
 
     def pick_date(self, r: SentenceReading, trigger: Span | None,
                   future: bool = False, judgment: bool = False) -> EventDate | None:
@@ -122,17 +131,31 @@ class NarrativeDates:
                 last is None or last[0] == EventDate(day.year, day.month, day.day)):
             return lead[0]   # the headline's news, dated by the lede (not the dateline)
         coarse = last is not None and last[0].day is None
+        if judgment and last is not None and day is not None and not self.same_voice(r):
+            told = last[0].as_day()
+            if told is not None and told < day:
+                # someone else's judgment, told without a day after the signal's: the
+                # report's own news (reactions come in after the signal they judge)
+                return EventDate(day.year, day.month, day.day)
         if last is not None and not ((judgment or coarse) and self.before_the_news(last[0])):
             # an old year or month ("in 2017, Russia admitted …") is background: what the
             # report goes on to say undated is its own day's news
             return last[0]
         return EventDate(day.year, day.month, day.day) if day is not None else None
 
+    def same_voice(self, r: SentenceReading) -> bool:
+        """Does the sentence's speaker belong to the side of the event told last (Biden's
+        further words on the day of Biden's remark)?"""
+        last = self.memory.last_event
+        return last is not None and last.actor is not None and r.speaker is not None and \
+            r.speaker.entity.country is not None and \
+            r.speaker.entity.country == last.actor.country
+
     def before_the_news(self, told: EventDate) -> bool:
         """Is a narrative date older than the report's news cycle (the publication day and
         the days just before it)? An undated judgment after "the missile struck on 21
-        November" in an article of the 25th is the 25th's news; after "Lavrov said on
-        Saturday" in Monday's paper, it is Saturday's."""
+        November" in an article of the 25th is the 25th's news; Lavrov's further words after
+        "Lavrov said on Saturday" in Monday's paper are Saturday's (see :meth:`same_voice`)."""
         if self.date_base is None:
             return False
         day = told.as_day()

@@ -101,11 +101,17 @@ class Context:
     before_aside: tuple[tuple[EventDate, int] | None, int] | None = None
     events_so_far: int = 0
     signal_sides: set[str] = field(default_factory=set)   # countries that signalled so far
-    # the side of persons the knowledge base does not know, as the article told it (by surname)
+    # the side of persons the knowledge base does not know, as the article told it, by each
+    # word of their name (a surname may come first: "Zhou" after "Zhou Chenming")
     person_countries: dict[str, str] = field(default_factory=dict)
 
     def country_of(self, name: str) -> str | None:
-        return self.person_countries.get(surname(name))
+        known = {self.person_countries[w] for w in name_keys(name) if w in self.person_countries}
+        return known.pop() if len(known) == 1 else None
+
+    def note_country(self, name: str, country: str) -> None:
+        for w in name_keys(name):
+            self.person_countries.setdefault(w, country)
 
     def remember(self, mentions: Iterable[Mention]) -> None:
         """Keep the persons, the actors and the assessors a sentence named."""
@@ -118,11 +124,9 @@ class Context:
                 self.assessors.append(mn)
 
 
-def surname(name: str) -> str:
-    """The key a person is remembered by in one article: the last word of the name, folded
-    ("Kishida" after "Fumio Kishida")."""
-    words = fold(name).split()
-    return words[-1] if words else ""
+def name_keys(name: str) -> set[str]:
+    """The words of a person's name that may stand for it alone (not initials, "de", "Un")."""
+    return {w for w in fold(name).split() if len(w) >= 3 and w.isalpha()}
 
 
 # ---- spans --------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""Fields of news reports, read by the rules with the shipped knowledge base: short names in
+headlines, bodies of a named state, wire datelines. The texts are written for these tests."""
+
+from __future__ import annotations
+
+from tocsin.model import EventDate
+from tocsin.settings import Settings
+
+from .test_extract import events
+
+RULES = Settings(learned=False)
+
+
+def test_a_headlines_bare_name_is_the_person_the_body_names_in_full() -> None:
+    found = events(
+        "Kim threatens nuclear strike on the South\n\n"
+        "North Korean leader Kim Jong Un warned on Monday that his forces would use nuclear "
+        "weapons if the South attacked.", RULES, published="2023-01-03")
+    headline = [e for e in found if e.sentence.startswith("Kim threatens")]
+    assert headline and headline[0].actor is not None
+    assert headline[0].actor.name == "Kim Jong Un" and headline[0].actor.country == "PRK"
+
+
+def test_a_ministry_of_a_named_state_speaks_for_it_and_so_does_its_spokesperson() -> None:
+    found = events(
+        "North Korea fired an intercontinental ballistic missile on Thursday, its first "
+        "launch in months.\n\n"
+        "South Korea's unification ministry said it regretted the launch and urged "
+        "Pyongyang to stop its nuclear provocations.\n\n"
+        "\"Nuclear weapons will never guarantee the North's security,\" a ministry "
+        "spokesperson said.", Settings(), published="2023-07-13")
+    judged = [e for e in found if e.type in ("reaction", "assessment")]
+    assert len(judged) == 2
+    assert all(e.actor is not None and e.actor.country == "KOR" for e in judged)
+
+
+def test_a_wire_datelines_date_is_the_reports_not_the_news() -> None:
+    found = events(
+        "MOSCOW, March 26 (Northern Wire) - Russia will station tactical nuclear weapons in "
+        "Belarus, President Vladimir Putin said in remarks aired late on Saturday.",
+        RULES, published="2023-03-26")
+    assert found and found[0].date == EventDate(2023, 3, 25)
