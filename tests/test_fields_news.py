@@ -40,3 +40,17 @@ def test_a_wire_datelines_date_is_the_reports_not_the_news() -> None:
         "Belarus, President Vladimir Putin said in remarks aired late on Saturday.",
         RULES, published="2023-03-26")
     assert found and found[0].date == EventDate(2023, 3, 25)
+
+
+def test_a_recent_day_in_a_clause_dates_the_statements_carrier() -> None:
+    found = events(
+        "In an interview published on Thursday, the Polish president asked the United States "
+        "to station nuclear weapons on Polish soil.", RULES, published="2025-03-14")
+    assert found and found[0].date == EventDate(2025, 3, 13)
+
+
+def test_an_old_date_in_a_clause_is_background_not_the_events() -> None:
+    found = events(
+        "In an interview published in 2019, the Polish president asked the United States "
+        "to station nuclear weapons on Polish soil.", RULES, published="2025-03-14")
+    assert found and found[0].date != EventDate(2019, None, None)

@@ -409,6 +409,14 @@ class Actors:
                                     or is_word(lex, "org_head", head.lemma_)):
             # "South Korea's unification ministry", "the embassy of Russia": a body of it
             return whole(inside[0], "state_body")
+        if inside and person is None and all(mn.kind in ("country", "adjective")
+                                             for mn in inside) and any(
+                m.first("weapon") and overlaps((m.start, m.end), head_span)
+                for m in r.matches):
+            # "Russian tactical nuclear weapons were stationed in Belarus": their owner acts
+            # (its own span: the phrase may hold where they went)
+            owner = inside[0]
+            return Mention(owner.start, owner.end, owner.entity, "country")
         official = is_word(lex, "role_head", word) or is_word(lex, "official_noun", word)
         if inside and official and person is None and \
                 all(mn.kind in ("country", "adjective") for mn in inside):

@@ -116,7 +116,11 @@ class NarrativeDates:
             # "on Sunday …, three days after he sent troops in on February 24"
             return relative_to(refs[0], self.text[sent.start : sent.end], lang)
         if found:
-            return None   # only background dates ("the treaty, signed in 2010, …")
+            # only dates of clauses that describe a noun: background ("the treaty, signed in
+            # 2010, …"), except a day of the news cycle, which dates the statement's carrier
+            # ("in an interview published on Thursday", "dans un communiqué publié jeudi")
+            carrier = [d for d in found if not d.reference and self.in_news_cycle(d.date)]
+            return carrier[0].date if carrier else None
         last = self.memory.last_date
         anaphors = find_anaphors(self.text, sent.start, sent.end, lang)
         if anaphors and last is not None:
@@ -142,6 +146,12 @@ class NarrativeDates:
             # report goes on to say undated is its own day's news
             return last[0]
         return EventDate(day.year, day.month, day.day) if day is not None else None
+
+    def in_news_cycle(self, told: EventDate) -> bool:
+        """Is a day within the news cycle of the report (up to its publication day)?"""
+        day = told.as_day()
+        return self.date_base is not None and day is not None and \
+            0 <= (self.date_base - day).days <= NEWS_CYCLE_DAYS
 
     def same_voice(self, r: SentenceReading) -> bool:
         """Does the sentence's speaker belong to the side of the event told last (Biden's
