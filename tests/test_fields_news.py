@@ -54,3 +54,22 @@ def test_an_old_date_in_a_clause_is_background_not_the_events() -> None:
         "In an interview published in 2019, the Polish president asked the United States "
         "to station nuclear weapons on Polish soil.", RULES, published="2025-03-14")
     assert found and found[0].date != EventDate(2019, None, None)
+
+
+def test_without_a_publication_day_the_dateline_dates_the_news() -> None:
+    found = events(
+        "MOSCOW, March 26 (Northern Wire) - Russia will station tactical nuclear weapons in "
+        "Belarus, President Vladimir Putin said.", RULES)
+    assert found and found[0].date is not None
+    assert (found[0].date.month, found[0].date.day) == (3, 26)
+
+
+def test_a_detail_that_names_no_one_is_the_articles_last_signallers() -> None:
+    found = events(
+        "Russia's president signed a decree updating the country's nuclear doctrine on "
+        "Tuesday.\n\nOfficials in Kyiv and Warsaw reacted within hours.\n\n"
+        "Analysts in London were divided.\n\n"
+        "The revised doctrine lowers the threshold for nuclear use to a critical threat to "
+        "sovereignty.", Settings(), published="2024-11-20")
+    last = [e for e in found if e.sentence.startswith("The revised doctrine")]
+    assert last and last[0].actor is not None and last[0].actor.country == "RUS"

@@ -615,6 +615,10 @@ class Actors:
                 name = self.kb.country_name(system.country) or system.country
                 return Mention(r.start, r.start,
                                Entity(name, system.country, system.country), "country")
+        if etype not in judging and self.memory.last_signaller is not None:
+            # a signal's detail told further on ("the revision lowers that bar"): the
+            # article's last signaller
+            return Mention(r.start, r.start, self.memory.last_signaller, "previous")
         return None
 
     def home_voice(self, actor: Mention | None, r: SentenceReading) -> Mention | None:

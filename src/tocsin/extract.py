@@ -147,6 +147,10 @@ class ArticleExtractor:
             events.extend(chosen)
             if chosen:
                 memory.last_emitted = (chosen[-1], i)
+            signallers = [e.actor for e in chosen if e.actor is not None and e.actor.country
+                          and e.type not in ("assessment", "reaction")]
+            if signallers:
+                memory.last_signaller = signallers[-1]
             if ev is not None:
                 memory.last_event = ev
                 memory.last_event_sentence = i

@@ -84,11 +84,16 @@ class NarrativeDates:
                     self.lead_day = (d.date, idx)
                 return   # the lede's first other date decides, whichever it is
 
+    def dateline(self, sent: Sentence) -> re.Match[str] | None:
+        """The wire dateline opening the sentence, if any (it names a day: a digit)."""
+        found = DATELINE.match(self.text, sent.start, sent.end)
+        return found if found and re.search(r"\d", found.group(1)) else None
+
     def sentence_dates(self, sent: Sentence, language: str, lex: LanguageLexicon,
                        future: bool = False) -> list[DateMention]:
-        dateline = DATELINE.match(self.text, sent.start, sent.end)
-        skip = dateline.end(1) if dateline and re.search(r"\d", dateline.group(1)) \
-            else sent.start
+        # without a publication day, the dateline's (partial) date is the best there is
+        dateline = self.dateline(sent) if self.date_base is not None else None
+        skip = dateline.end(1) if dateline else sent.start
         return [d for d in find_dates(self.text, sent.start, sent.end, language,
                                       self.date_base, self.years, lex.cue("deadline"), future)
                 if not d.deadline and (d.date.year is None or d.date.year >= HISTORY_BEFORE)

@@ -95,6 +95,7 @@ class Context:
     last_event: Event | None = None        # the rules' last event (whatever a judge decides)
     last_event_sentence: int = -10
     last_emitted: tuple[Event, int] | None = None   # the last event output, and its sentence
+    last_signaller: Entity | None = None   # the actor of the last signal output (not a judgment)
     last_reading: SentenceReading | None = None   # the last parsed sentence (Actors.find_speaker)
     last_date: tuple[EventDate, int] | None = None   # narrative date and its paragraph
     # the narrative date to come back to after a recalled aside, and the aside's paragraph
