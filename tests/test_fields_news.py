@@ -73,3 +73,13 @@ def test_a_detail_that_names_no_one_is_the_articles_last_signallers() -> None:
         "sovereignty.", Settings(), published="2024-11-20")
     last = [e for e in found if e.sentence.startswith("The revised doctrine")]
     assert last and last[0].actor is not None and last[0].actor.country == "RUS"
+
+
+def test_a_ukrainian_analyst_the_knowledge_base_does_not_know_is_found_by_name() -> None:
+    found = events(
+        "Росія оголосила про навчання з тактичною ядерною зброєю.\n\n"
+        "Аналітик київського аналітичного центру Тарас Мельничук вважає, що навчання "
+        "мають налякати європейських партнерів України.", RULES, published="2024-05-07")
+    judged = [e for e in found if e.sentence.startswith("Аналітик")]
+    assert judged and judged[0].actor is not None
+    assert judged[0].actor.name.startswith("Taras") and judged[0].type == "assessment"

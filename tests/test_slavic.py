@@ -93,3 +93,11 @@ def test_french_article_with_english_quote() -> None:
     art = clean(raw, Settings())
     assert isinstance(art, Article) and art.language == "fr"
     assert [p.language for p in art.body] == ["fr", "fr", "en"]
+
+
+def test_ukrainian_persons_are_a_known_first_name_and_a_capitalised_word() -> None:
+    from tocsin.slavic import UkrainianPipeline
+
+    nlp = UkrainianPipeline()
+    doc = nlp("За словами Олени Ковальчук, аналітик Дмитро Шевчук і Олена з Києва не згодні.")
+    assert [e.text for e in doc.ents] == ["Олени Ковальчук", "Дмитро Шевчук"]

@@ -218,7 +218,8 @@ class Actors:
         """Without a parser (Ukrainian): the entity closest before the speech verb in its
         clause, else the one right after it ("— заявив Шойгу"), else a pronoun's referent."""
         s0 = r.start
-        cues, mentions = r.cues, r.mentions
+        cues = r.cues
+        mentions = sorted((*r.mentions, *self.unnamed_persons(r)), key=lambda mn: mn.start)
         for a, b in speech_spans:
             start = clause_start(r.lexicon, cues.folded, a)
             before = [mn for mn in mentions if s0 + start <= mn.start and mn.end <= s0 + a
@@ -234,6 +235,27 @@ class Actors:
                     and self.memory.persons:
                 return self.memory.persons[-1], self.text[s0 + a : s0 + b]
         return None, None
+
+    def unnamed_persons(self, r: SentenceReading) -> list[Mention]:
+        """Persons the knowledge base does not know, found by the pipeline's NER outside
+        every knowledge-base mention, with the side named just before them ("the Kyiv
+        analyst Andrii Hnatenko") or told before; an analyst when an analyst word precedes."""
+        off, out = r.offset, []
+        for e in r.doc.ents:
+            start, end = e.start_char + off, e.end_char + off
+            if e.label_ not in ("PER", "PERSON") or not (r.start <= start < r.sentence.end) or any(
+                    mn.start < end and start < mn.end for mn in r.mentions):
+                continue
+            name = display_name(e.text, r.language)
+            before = [mn for mn in r.mentions if start - 60 <= mn.start and mn.end <= start
+                      and mn.kind in ("adjective", "country")]
+            country = before[-1].entity.country if before else self.memory.country_of(name)
+            if country is not None:
+                self.memory.note_country(name, country)
+            title = fold(self.text[max(r.start, start - 60) : start])
+            kind = "analyst" if has_word(r.lexicon, "assessor_group", title) else "official"
+            out.append(Mention(start, end, Entity(name, country, None), "person", kind))
+        return out
 
     # ---- doer -----------------------------------------------------------------------
     def doer_of(self, span: Span | None, r: SentenceReading) -> Mention | None:

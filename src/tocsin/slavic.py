@@ -46,6 +46,7 @@ class UkrainianPipeline:
     def _lemmatize(self, doc: Any) -> Any:
         for t in doc:
             t.lemma_ = lemma("uk", t.text)
+        doc.ents = person_names(doc)
         return doc
 
     def __call__(self, text: str) -> Any:
@@ -54,6 +55,41 @@ class UkrainianPipeline:
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             yield self._lemmatize(doc)
+
+
+def person_names(doc: Any) -> list[Any]:
+    """Ukrainian has no NER model: a first name the dictionary knows (pymorphy3's ``Name``),
+    an optional patronymic, then a capitalised word is a person ("Андрій Гнатенко",
+    "Олени Ковальчук"). Precise rather than complete: a surname alone is left to the
+    knowledge base."""
+    from spacy.tokens import Span
+
+    spans = []
+    i = 0
+    while i < len(doc) - 1:
+        if _is_first_name(doc[i].text):
+            j = i + 1
+            if j < len(doc) - 1 and _has_tag(doc[j].text, "Patr"):
+                j += 1
+            if _capitalised(doc[j].text):
+                spans.append(Span(doc, i, j + 1, label="PER"))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def _capitalised(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower() and word.isalpha()
+
+
+def _is_first_name(word: str) -> bool:
+    return _capitalised(word) and _has_tag(word, "Name")
+
+
+@lru_cache(maxsize=100_000)
+def _has_tag(word: str, tag: str) -> bool:
+    return any(tag in p.tag for p in morph("uk").parse(word))
 
 
 class RussianPipeline:
