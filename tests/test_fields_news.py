@@ -83,3 +83,12 @@ def test_a_ukrainian_analyst_the_knowledge_base_does_not_know_is_found_by_name()
     judged = [e for e in found if e.sentence.startswith("Аналітик")]
     assert judged and judged[0].actor is not None
     assert judged[0].actor.name.startswith("Taras") and judged[0].type == "assessment"
+
+
+def test_an_alert_with_a_quoted_qualifier_is_readiness() -> None:
+    found = events("Putin puts nuclear deterrent forces on 'special' alert", RULES,
+                   published="2022-02-27")
+    assert [e.type for e in found] == ["readiness"]
+    found = events("Путін наказав перевести сили ядерного стримування в «особливий режим»",
+                   RULES, published="2022-02-28")
+    assert [e.type for e in found] == ["readiness"]
