@@ -34,9 +34,11 @@ NEWS_CYCLE_DAYS = 3     # a narrative date this close to publication still dates
 LEAD_SENTENCES = 5      # the dateline, headline and lede: where a report says which day its news is
 # A wire dateline: "MOSCOW/KYIV, March 26 (Agency) -", "СЕУЛ, 28 сентября (Агентство) —".
 # Its date is the report's, not the news's ("... said in remarks aired late on Saturday").
-_CITY = r"[A-ZÀ-ÖА-ЯІЇЄҐ][\w'’.\-]*"
-DATELINE = re.compile(rf"\s*{_CITY}(?:[ /]{_CITY}){{0,3}},\s+([^,()\n]{{3,25}}?)\s*"
-                      r"(?:\([^)\n]{2,60}\)\s*)?[-–—]")
+# (matched at a sentence's start: no leading blanks, bounded repeats, so that no input makes
+# it backtrack for long)
+_CITY = r"[A-ZÀ-ÖА-ЯІЇЄҐ][\w'’.\-]{0,30}"
+DATELINE = re.compile(rf"{_CITY}(?:[ /]{_CITY}){{0,3}},[ \t]{{1,3}}([^,()\n]{{3,25}}?)[ \t]{{0,3}}"
+                      r"(?:\([^)\n]{2,60}\)[ \t]{0,3})?[-–—]")
 
 
 def is_historical(article: Article, years: tuple[tuple[int, int], ...],
