@@ -3,7 +3,7 @@ headlines, bodies of a named state, wire datelines. The texts are written for th
 
 from __future__ import annotations
 
-from tocsin.model import EventDate
+from tocsin.model import Event, EventDate
 from tocsin.settings import Settings
 
 from .test_extract import events
@@ -11,14 +11,21 @@ from .test_extract import events
 RULES = Settings(learned=False)
 
 
+def starting(found: list[Event], words: str) -> Event:
+    """The event of the sentence that starts with ``words``."""
+    chosen = [e for e in found if e.sentence.startswith(words)]
+    assert chosen, [e.sentence for e in found]
+    return chosen[0]
+
+
 def test_a_headlines_bare_name_is_the_person_the_body_names_in_full() -> None:
     found = events(
         "Kim threatens nuclear strike on the South\n\n"
         "North Korean leader Kim Jong Un warned on Monday that his forces would use nuclear "
         "weapons if the South attacked.", RULES, published="2023-01-03")
-    headline = [e for e in found if e.sentence.startswith("Kim threatens")]
-    assert headline and headline[0].actor is not None
-    assert headline[0].actor.name == "Kim Jong Un" and headline[0].actor.country == "PRK"
+    headline = starting(found, "Kim threatens")
+    assert headline.actor is not None
+    assert headline.actor.name == "Kim Jong Un" and headline.actor.country == "PRK"
 
 
 def test_a_ministry_of_a_named_state_speaks_for_it_and_so_does_its_spokesperson() -> None:
@@ -71,8 +78,8 @@ def test_a_detail_that_names_no_one_is_the_articles_last_signallers() -> None:
         "Analysts in London were divided.\n\n"
         "The revised doctrine lowers the threshold for nuclear use to a critical threat to "
         "sovereignty.", Settings(), published="2024-11-20")
-    last = [e for e in found if e.sentence.startswith("The revised doctrine")]
-    assert last and last[0].actor is not None and last[0].actor.country == "RUS"
+    last = starting(found, "The revised doctrine")
+    assert last.actor is not None and last.actor.country == "RUS"
 
 
 def test_a_ukrainian_analyst_the_knowledge_base_does_not_know_is_found_by_name() -> None:
@@ -80,9 +87,9 @@ def test_a_ukrainian_analyst_the_knowledge_base_does_not_know_is_found_by_name()
         "Росія оголосила про навчання з тактичною ядерною зброєю.\n\n"
         "Аналітик київського аналітичного центру Тарас Мельничук вважає, що навчання "
         "мають налякати європейських партнерів України.", RULES, published="2024-05-07")
-    judged = [e for e in found if e.sentence.startswith("Аналітик")]
-    assert judged and judged[0].actor is not None
-    assert judged[0].actor.name.startswith("Taras") and judged[0].type == "assessment"
+    judged = starting(found, "Аналітик")
+    assert judged.actor is not None
+    assert judged.actor.name.startswith("Taras") and judged.type == "assessment"
 
 
 def test_an_alert_with_a_quoted_qualifier_is_readiness() -> None:

@@ -51,6 +51,7 @@ PARTNER_CASES = {fold(w) for w in (
     "with", "against", "between", "toward", "towards", "avec", "contre", "entre", "envers",
     "с", "со", "против", "между", "з", "зі", "проти", "між")}
 UNINFLECTED = ("fr", "en")   # owners need a preposition here; Slavic genitives do not
+TITLE_CHARS = 60    # how far before a name its title ("the Kyiv analyst") is looked for
 
 
 class Actors:
@@ -246,15 +247,10 @@ class Actors:
             if e.label_ not in ("PER", "PERSON") or not (r.start <= start < r.sentence.end) or any(
                     mn.start < end and start < mn.end for mn in r.mentions):
                 continue
-            name = display_name(e.text, r.language)
-            before = [mn for mn in r.mentions if start - 60 <= mn.start and mn.end <= start
-                      and mn.kind in ("adjective", "country")]
-            country = before[-1].entity.country if before else self.memory.country_of(name)
-            if country is not None:
-                self.memory.note_country(name, country)
-            title = fold(self.text[max(r.start, start - 60) : start])
+            title_from = max(r.start, start - TITLE_CHARS)
+            title = fold(self.text[title_from:start])
             kind = "analyst" if has_word(r.lexicon, "assessor_group", title) else "official"
-            out.append(Mention(start, end, Entity(name, country, None), "person", kind))
+            out.append(self.person_mention(e.text, title_from, start, (start, end), r, kind))
         return out
 
     # ---- doer -----------------------------------------------------------------------
@@ -408,8 +404,9 @@ class Actors:
         def whole(mn: Mention, kind: str | None = None) -> Mention:
             return Mention(left, right, mn.entity, kind or mn.kind, mn.source_kind)
 
-        if inside and all(mn.kind in ("adjective", "country") for mn in inside) and \
-                has_word(lex, "assessor_group", np_folded):
+        # the phrase names states only ("South Korea's …", "the Russian …")
+        sides_only = bool(inside) and all(mn.kind in ("adjective", "country") for mn in inside)
+        if sides_only and has_word(lex, "assessor_group", np_folded):
             service = self.intelligence_of(inside[0])
             if service is not None:
                 return whole(service)
@@ -426,29 +423,19 @@ class Actors:
                 or is_word(lex, "group_noun", word)):
             # "le ministère français des Affaires étrangères": the state speaks
             return whole(inside[0], "state_body")
-        if inside and all(mn.kind in ("country", "adjective") for mn in inside) and \
-                person is None and (is_word(lex, "org_head", word)
-                                    or is_word(lex, "org_head", head.lemma_)):
-            # "South Korea's unification ministry", "the embassy of Russia": a body of it
-            return whole(inside[0], "state_body")
-        if inside and person is None and all(mn.kind in ("country", "adjective")
-                                             for mn in inside) and any(
-                m.first("weapon") and overlaps((m.start, m.end), head_span)
-                for m in r.matches):
-            # "Russian tactical nuclear weapons were stationed in Belarus": their owner acts
-            # (its own span: the phrase may hold where they went)
-            owner = inside[0]
-            return Mention(owner.start, owner.end, owner.entity, "country")
-        official = is_word(lex, "role_head", word) or is_word(lex, "official_noun", word)
-        if inside and official and person is None and \
-                all(mn.kind in ("country", "adjective") for mn in inside):
-            # "a NATO official", "a senior US defence official": that side speaks, unnamed
-            return whole(inside[0], "state_body")
-        if inside and head.pos_ == "PROPN" and all(mn.kind in ("country", "adjective")
-                                                   for mn in inside) \
-                and person is None:
-            # "South Korea's Joint Chiefs of Staff": a body of that state
-            return whole(inside[0], "state_body")
+        if sides_only and person is None:
+            if any(m.first("weapon") and overlaps((m.start, m.end), head_span)
+                   for m in r.matches):
+                # "Russian tactical nuclear weapons were stationed in Belarus": their owner
+                # acts (its own span: the phrase may hold where they went)
+                owner = inside[0]
+                return Mention(owner.start, owner.end, owner.entity, "country")
+            if is_word(lex, "org_head", word) or is_word(lex, "org_head", head.lemma_) or \
+                    is_word(lex, "role_head", word) or is_word(lex, "official_noun", word) or \
+                    head.pos_ == "PROPN":
+                # a body or an unnamed official of that state: "South Korea's unification
+                # ministry", "a senior US defence official", "South Korea's Joint Chiefs"
+                return whole(inside[0], "state_body")
         if not inside:
             crews = self.weapon_crews(head, left, right, lex, systems)
             if crews is not None:
@@ -531,21 +518,27 @@ class Actors:
         if ent is None:
             return None
         off = r.offset
-        name = display_name(ent.text, r.language)
+        return self.person_mention(ent.text, head.left_edge.idx + off, ent.start_char + off,
+                                   (head.left_edge.idx + off,
+                                    head.right_edge.idx + off + len(head.right_edge.text)), r)
+
+    def person_mention(self, text: str, title_from: int, name_at: int, span: Span,
+                       r: SentenceReading, source_kind: str = "official") -> Mention:
+        """A person named ``text`` by NER, as a mention over ``span``: the known person of
+        the article whose name holds it ("Kim" in a headline, "Kim Jong Un" in the body),
+        else a new person of the side named in the title before the name, between
+        ``title_from`` and ``name_at`` ("le Premier ministre japonais Fumio Kishida"), else
+        of the side the article told of them before."""
+        name = display_name(text, r.language)
         known = self.person_named(name)
-        if known is not None:   # "Kim" in a headline, "Kim Jong Un" in the body
-            return Mention(head.left_edge.idx + off, head.right_edge.idx + off
-                           + len(head.right_edge.text), known.entity, "person",
-                           known.source_kind)
-        # "le Premier ministre japonais Fumio Kishida", "Japan's defence minister X": the
-        # side named in the title before the name; else what the article said of them before
+        if known is not None:
+            return Mention(span[0], span[1], known.entity, "person", known.source_kind)
         before = [mn for mn in r.mentions if mn.kind in ("adjective", "country")
-                  and head.left_edge.idx + off <= mn.start and mn.end <= ent.start_char + off]
+                  and title_from <= mn.start and mn.end <= name_at]
         country = before[-1].entity.country if before else self.memory.country_of(name)
         if country is not None:
             self.memory.note_country(name, country)
-        return Mention(head.left_edge.idx + off, head.right_edge.idx + off
-                       + len(head.right_edge.text), Entity(name, country, None), "person")
+        return Mention(span[0], span[1], Entity(name, country, None), "person", source_kind)
 
     def know_people(self, mentions: Sequence[Mention]) -> None:
         """Remember the words of the names of the known persons the whole article names,
@@ -563,11 +556,11 @@ class Actors:
 
     def person_named(self, name: str) -> Mention | None:
         """The known person of this article whose name holds every word of ``name``."""
-        found = {self.people[w].entity.id: self.people[w] for w in name_keys(name)
-                 if w in self.people}
-        if len(found) != 1 or not all(w in self.people for w in name_keys(name)):
+        keys = name_keys(name)
+        if not keys or any(w not in self.people for w in keys):
             return None
-        return next(iter(found.values()))
+        found = {self.people[w].entity.id: self.people[w] for w in keys}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def role_holder(self, org: Mention) -> Mention | None:
         """'the head of the ministry' -> the person named before who holds a role there."""

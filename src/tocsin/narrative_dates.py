@@ -137,9 +137,10 @@ class NarrativeDates:
         # An undated sentence happens on the story's day: the date told last, else the day
         # the article was published (a report's statements are that day's news).
         day = self.date_base
+        today = EventDate(day.year, day.month, day.day) if day is not None else None
         lead = self.lead_day
-        if lead is not None and day is not None and r.index < lead[1] and (
-                last is None or last[0] == EventDate(day.year, day.month, day.day)):
+        if lead is not None and today is not None and r.index < lead[1] and (
+                last is None or last[0] == today):
             return lead[0]   # the headline's news, dated by the lede (not the dateline)
         coarse = last is not None and last[0].day is None
         if judgment and last is not None and day is not None and not self.same_voice(r):
@@ -147,12 +148,12 @@ class NarrativeDates:
             if told is not None and told < day:
                 # someone else's judgment, told without a day after the signal's: the
                 # report's own news (reactions come in after the signal they judge)
-                return EventDate(day.year, day.month, day.day)
+                return today
         if last is not None and not ((judgment or coarse) and self.before_the_news(last[0])):
             # an old year or month ("in 2017, Russia admitted …") is background: what the
             # report goes on to say undated is its own day's news
             return last[0]
-        return EventDate(day.year, day.month, day.day) if day is not None else None
+        return today
 
     def in_news_cycle(self, told: EventDate) -> bool:
         """Is a day within the news cycle of the report (up to its publication day)?"""

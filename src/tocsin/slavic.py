@@ -43,18 +43,18 @@ class UkrainianPipeline:
         self.nlp = spacy.blank("uk")
         self.nlp.add_pipe("sentencizer")
 
-    def _lemmatize(self, doc: Any) -> Any:
+    def _annotate(self, doc: Any) -> Any:
         for t in doc:
             t.lemma_ = lemma("uk", t.text)
         doc.ents = person_names(doc)
         return doc
 
     def __call__(self, text: str) -> Any:
-        return self._lemmatize(self.nlp(text))
+        return self._annotate(self.nlp(text))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self._lemmatize(doc)
+            yield self._annotate(doc)
 
 
 def person_names(doc: Any) -> list[Any]:
