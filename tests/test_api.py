@@ -331,6 +331,63 @@ def test_review_through_the_api_wins_everywhere(client: TestClient) -> None:
            422, "invalid_request")
 
 
+LATE_TEXT = "Norlandia tested a Vardstorm missile on Friday. Sudmark protested."
+LATE_ID = "b" * 64
+LATE_RESULT = DocumentResult(
+    doc="news/late.txt", content_id=LATE_ID,
+    article=_article("news/late.txt", LATE_ID, LATE_TEXT, "en", published=date(2031, 4, 4)),
+    sentences=sentences_of(LATE_TEXT),
+    events=(_event("ev-late", "news/late.txt", LATE_ID, LATE_TEXT, 0, "test",
+                   date=EventDate(2031, 4, 4)),))
+
+
+def test_answers_are_kept_until_any_process_writes(client: TestClient,
+                                                   open_db: _ts.Opener) -> None:
+    def get(path: str, **params: object) -> httpx.Response:
+        r = client.get(path, params=params)
+        assert r.status_code == 200, r.text
+        return r
+
+    first = get("/api/v1/events", sort="-date", type="test")
+    assert first.headers["x-tocsin-cache"] == "miss"
+    again = client.get("/api/v1/events?type=test&sort=-date")   # same query, other order
+    assert again.headers["x-tocsin-cache"] == "hit" and again.content == first.content
+    assert get("/api/v1/search", q="Vardstorm").headers["x-tocsin-cache"] == "miss"
+    assert get("/api/v1/search", q="Vardstorm").headers["x-tocsin-cache"] == "hit"
+    assert "ev-late" not in [e["event_id"] for e in first.json()["items"]]
+
+    other = open_db()   # another connection to the same database, as another process
+    other.save(LATE_RESULT, other.begin_run(Settings(), ["late"]))
+    after = get("/api/v1/events", sort="-date", type="test")
+    assert after.headers["x-tocsin-cache"] == "miss"
+    assert [e["event_id"] for e in after.json()["items"]][0] == "ev-late"
+    found = get("/api/v1/search", q="Vardstorm")
+    assert found.headers["x-tocsin-cache"] == "miss"
+    assert "news/late.txt" in [item["doc"] for item in found.json()["items"]]
+
+    r = client.post("/api/v1/events/ev-late/review", headers=AUTH, json={"action": "reject"})
+    assert r.status_code == 200, r.text
+    assert "ev-late" not in [e["event_id"] for e in
+                             get("/api/v1/events", sort="-date", type="test").json()["items"]]
+
+
+def test_page_size_is_the_default_limit(full: Store, kb: Knowledge) -> None:
+    with _client(full, kb, page_size=2) as c:
+        page = c.get("/api/v1/events").json()
+        assert len(page["items"]) == 2 and page["next_cursor"]
+        assert len(c.get("/api/v1/events", params={"limit": 3}).json()["items"]) == 3
+        spec = c.get("/api/openapi.json").json()["paths"]["/api/v1/events"]["get"]
+        limit = next(p for p in spec["parameters"] if p["name"] == "limit")
+        assert limit["schema"]["default"] == 2
+        assert {p["name"] for p in spec["parameters"]} >= {"type", "country", "text", "cursor"}
+
+
+def test_answers_are_not_kept_when_the_cache_is_off(full: Store, kb: Knowledge) -> None:
+    with _client(full, kb, cache_entries=0) as c:
+        for _ in range(2):
+            assert c.get("/api/v1/events").headers["x-tocsin-cache"] == "miss"
+
+
 def test_post_documents_processes_and_stores(client: TestClient) -> None:
     article = ("Russia's defence ministry said on Tuesday that Iskander-M crews began "
                "exercises with tactical nuclear weapons near the border with Ukraine.\n\n"

@@ -35,7 +35,7 @@ from tocsin.settings import Settings
 from tocsin.store import METADATA, EventFilter, Store, open_store
 
 PG_URL = os.environ.get("TOCSIN_TEST_PG_URL")
-HEAD = "0009"   # the one head of the migrations
+HEAD = "0010"   # the one head of the migrations
 needs_pg = pytest.mark.skipif(not PG_URL, reason="set TOCSIN_TEST_PG_URL to test PostgreSQL")
 
 # --------------------------------------------------------------------------------------------

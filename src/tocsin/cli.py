@@ -1006,8 +1006,11 @@ def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | No
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Server processes: one runs one request's Python at a time, so more "
               "use more cores (each opens its own connections).")
+@click.option("--cache-entries", type=click.IntRange(min=0), default=None,
+              help="Answers of the event and search routes kept per process until the store "
+              "changes (default 1000; 0: no cache).")
 def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: int | None,
-              protect_reads: bool | None, workers: int) -> None:
+              protect_reads: bool | None, workers: int, cache_entries: int | None) -> None:
     """Serve the API and the dashboard. Write tokens come from TOCSIN_TOKENS
     (name=token,...) or the config's tokens_file; without one, writes are refused."""
     import uvicorn
@@ -1019,7 +1022,8 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
 
     try:
         config = load_server_config(Path(config_path) if config_path else None, db=db,
-                                    host=host, port=port, protect_reads=protect_reads)
+                                    host=host, port=port, protect_reads=protect_reads,
+                                    cache_entries=cache_entries)
         store = open_store(config.db, serial_plans=True, pool_size=SERVE_THREADS)
         app = create_app(config, store, Settings(), load_knowledge()) if workers == 1 else None
     except TocsinError as exc:
@@ -1032,7 +1036,8 @@ def serve_cmd(db: str | None, config_path: str | None, host: str | None, port: i
     if workers > 1:   # the store is migrated; each worker builds the app and opens its own
         store.close()
         os.environ[SERVE_ENV] = json.dumps({"config": config_path, "db": config.db,
-                                            "protect_reads": config.protect_reads})
+                                            "protect_reads": config.protect_reads,
+                                            "cache_entries": config.cache_entries})
         uvicorn.run("tocsin.api:app_from_environment", factory=True, workers=workers,
                     host=config.host, port=config.port, log_level="info")
         return

@@ -304,6 +304,18 @@ alerts_sent = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# One row counting the store's write transactions (migration 0010), so that a server's cached
+# answers are known stale as soon as any process has written.
+store_version = sa.Table(
+    "store_version",
+    METADATA,
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("version", sa.BigInteger(), nullable=False),
+)
+
+# Sentence search ranks the most recently stored matches only, this many
+SEARCH_POOL = 1000
+
 # SQLite only: the FTS5 external-content table created by the migration (rowid = sentences.id).
 _sentences_fts = sa.table("sentences_fts", sa.column("rowid"), sa.column("text"), sa.column("rank"))
 
@@ -591,6 +603,22 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
 
+    def version(self) -> int:
+        """How many write transactions the store has committed (any process's): answers
+        computed at one version hold until it changes."""
+        with self.reading() as conn:
+            return int(conn.scalar(sa.select(store_version.c.version)) or 0)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a few read-only statements, each seeing the latest commit (no
+        snapshot across them). On PostgreSQL it runs without a transaction: the BEGIN and
+        ROLLBACK round trips around two short queries cost a fifth of a page of events."""
+        with self._engine.connect() as conn:
+            if self._dialect == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction; an OperationalError (lock, disk, read-only) -> StoreError."""
@@ -599,6 +627,10 @@ class Store:
                 conn.execution_options(tocsin_write=True)
                 with conn.begin():
                     yield conn
+                    # last, so that on PostgreSQL concurrent writers wait on this row only
+                    # for the commit
+                    conn.execute(sa.update(store_version)
+                                 .values(version=store_version.c.version + 1))
         except sa_exc.OperationalError as exc:
             detail = str(exc.orig or exc).strip().splitlines()[0]
             raise StoreError(
@@ -908,19 +940,24 @@ class Store:
         return sa.exists().where(*overlaps, _pg_tsvector().op("@@")(_pg_tsquery(query)))
 
     def search_sentences(self, query: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(doc, sentence) pairs whose sentence contains all words of ``query``, best first
-        (ties by doc, then position)."""
+        """(doc, sentence) pairs whose sentence contains all words of ``query``: among the
+        :data:`SEARCH_POOL` most recently stored matches, best first (ties by doc, then
+        position)."""
         if not _search_terms(query) or limit < 1:
             return []
-        # Every match is scored: a word found in a third of the sentences has tens of
-        # thousands. Ties on the score (most matches of a frequent word) are broken by
-        # sentences.doc, the document's doc, so no match is looked up in documents.
+        # A word found in a third of the sentences has tens of thousands of matches, and
+        # scoring them all cost 40 ms; a monitor's reader wants the recent ones. Ties on the
+        # score are broken by sentences.doc, the document's doc, so no match is looked up in
+        # documents.
         s = sentences.c
         if self._dialect == "postgresql":
-            # the match's row is read anyway (its stored tsvector): one pass, a top-N sort
             tsquery = _pg_tsquery(query)
-            stmt = (sa.select(s.doc, s.text).where(_pg_tsvector().op("@@")(tsquery))
-                    .order_by(sa.func.ts_rank(_pg_tsvector(), tsquery).desc(), s.doc, s.start)
+            pool = (sa.select(s.id, s.doc, s.start, s.text, _pg_tsvector().label("tsv"))
+                    .where(_pg_tsvector().op("@@")(tsquery))
+                    .order_by(s.id.desc()).limit(SEARCH_POOL).subquery())
+            stmt = (sa.select(pool.c.doc, pool.c.text)
+                    .order_by(sa.func.ts_rank(pool.c.tsv, tsquery).desc(), pool.c.doc,
+                              pool.c.start)
                     .limit(limit))
         else:
             # FTS5 scores from its own index; a match's sentence row is read only when it
@@ -928,13 +965,14 @@ class Store:
             fts = _sentences_fts
             m = (sa.select(fts.c.rowid.label("id"), fts.c.rank.label("score"))
                  .where(fts.c.text.match(_fts5_query(query)))
+                 .order_by(fts.c.rowid.desc()).limit(SEARCH_POOL)
                  .cte("scored").prefix_with("MATERIALIZED"))
             cut = (sa.select(m.c.score).order_by(m.c.score).limit(1).offset(limit - 1)
                    .scalar_subquery())
             stmt = (sa.select(s.doc, s.text).select_from(m.join(sentences, s.id == m.c.id))
                     .where(sa.or_(cut.is_(None), m.c.score <= cut))
                     .order_by(m.c.score, s.doc, s.start).limit(limit))
-        with self._engine.connect() as conn:
+        with self.reading() as conn:
             return [(row[0], row[1]) for row in conn.execute(stmt)]
 
     def document_bodies(self) -> list[tuple[str, str, str, date | None]]:

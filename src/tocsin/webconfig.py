@@ -21,7 +21,8 @@ from .errors import ConfigError
 __all__ = ["MIN_TOKEN_CHARS", "ServerConfig", "load_server_config", "parse_tokens"]
 
 MIN_TOKEN_CHARS = 16
-_KEYS = {"db", "host", "port", "protect_reads", "max_body_bytes", "tokens_file", "page_size"}
+_KEYS = {"db", "host", "port", "protect_reads", "max_body_bytes", "tokens_file", "page_size",
+         "cache_entries"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ServerConfig:
     protect_reads: bool = False          # True: reads need a token too (header or login cookie)
     max_body_bytes: int = 2_000_000      # larger request bodies are refused with 413
     page_size: int = 50
+    cache_entries: int = 1000            # answers kept per process while the store is unchanged
     tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)   # (name, token)
 
     def __post_init__(self) -> None:
@@ -39,6 +41,9 @@ class ServerConfig:
             raise ConfigError(f"max_body_bytes must be at least 1000, got {self.max_body_bytes}")
         if not 1 <= self.page_size <= 500:
             raise ConfigError(f"page_size must be from 1 to 500, got {self.page_size}")
+        if not 0 <= self.cache_entries <= 1_000_000:
+            raise ConfigError(f"cache_entries must be from 0 (no cache) to 1000000, "
+                              f"got {self.cache_entries}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be from 1 to 65535, got {self.port}")
         for name, token in self.tokens:

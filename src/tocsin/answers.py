@@ -1,0 +1,88 @@
+"""Answers of a server's read routes, kept while the store is unchanged.
+
+A team's dashboards ask the same few pages again and again (the newest events, one type, one
+country). :class:`AnswerCache` keeps the encoded answer of each request under the store's
+version (:meth:`tocsin.store.Store.version`, one row that every write transaction of any
+process increments), so a repeated request costs one read of that row instead of its queries.
+Nothing stale is ever served: an answer is used only while the version it was computed at is
+still the store's, and the first request after any write empties the cache.
+
+One cache per server process, bounded by entries and by bytes (least recently used answers
+leave first); answers larger than a tenth of the bytes are not kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .store import Store
+
+__all__ = ["AnswerCache", "CacheStats"]
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    hits: int
+    misses: int
+    entries: int
+    bytes: int
+
+
+class AnswerCache:
+    """Encoded answers by request key, valid at one store version. Thread-safe."""
+
+    def __init__(self, store: Store, max_entries: int = 1000,
+                 max_bytes: int = 32_000_000) -> None:
+        self._store = store
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._version: int | None = None
+        self._hits = self._misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self._max_entries > 0
+
+    def answer(self, key: str, compute: Callable[[], bytes]) -> tuple[bytes, bool]:
+        """The answer for ``key`` and whether it came from the cache; ``compute`` makes it
+        when the cache has none at the store's current version."""
+        if not self.enabled:
+            return compute(), False
+        version = self._store.version()   # before computing: never older than its answer
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._bytes, self._version = 0, version
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+                self._hits += 1
+                return body, True
+            self._misses += 1
+        body = compute()
+        self._keep(key, body, version)
+        return body, False
+
+    def _keep(self, key: str, body: bytes, version: int) -> None:
+        # An answer computed while another process wrote may show that write already; it
+        # is kept under the older version, which the next request finds changed.
+        if len(body) > self._max_bytes // 10:
+            return
+        with self._lock:
+            if version != self._version or key in self._entries:
+                return
+            self._entries[key] = body
+            self._bytes += len(body)
+            while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            return CacheStats(self._hits, self._misses, len(self._entries), self._bytes)
