@@ -12,12 +12,20 @@ import pytest
 
 from tocsin.embed import DIM
 from tocsin.ingest import content_id
-from tocsin.learned import MODEL_PATH, NONE, SentenceModel, load_model, rule_feature_names
+from tocsin.learned import (
+    MODEL_PATH,
+    NONE,
+    Neighbours,
+    SentenceModel,
+    load_model,
+    rule_feature_names,
+)
 from tocsin.model import EVENT_TYPES, RawDocument
 from tocsin.nlp import get_resources
 from tocsin.pipeline import process_document
 from tocsin.settings import Settings
 from tocsin.train import (
+    DocRows,
     GoldCorpus,
     TrainConfig,
     load_manifest,
@@ -35,7 +43,9 @@ def doc(text: str, published: str = "2024-06-12") -> RawDocument:
 def test_bundled_model_is_well_formed() -> None:
     m = load_model(MODEL_PATH)
     assert m.classes[0] == NONE and set(m.classes[1:]) <= set(EVENT_TYPES)
-    n = 3 * DIM + len(rule_feature_names(m.cue_names))
+    assert m.neighbours is not None and m.neighbours.dim == DIM
+    assert m.neighbours.types == m.classes[1:] and len(m.neighbours.labels) > 1000
+    n = 3 * DIM + len(rule_feature_names(m.cue_names)) + len(m.neighbours.types)
     assert m.weights.shape == (n, len(m.classes)) and m.mean.shape == (n,)
     assert np.all(m.scale > 0)
     assert 0 < m.threshold < 1 and m.threshold <= m.second_threshold <= 1.01
@@ -57,13 +67,64 @@ def test_a_model_of_another_version_is_refused(tmp_path: Path) -> None:
         load_model(bad)
 
 
+def test_neighbours_are_the_nearest_training_sentences_of_each_type() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(40, 16)).astype(np.float32)
+    labels = ["threat"] * 20 + ["test"] * 18 + ["doctrine"] * 2
+    bank = Neighbours.of(vectors, labels, ("threat", "test", "doctrine", "exercise"), k=5)
+    query = rng.normal(size=(3, 16)).astype(np.float32)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cos = (query / np.linalg.norm(query, axis=1, keepdims=True)) @ unit.T
+    got = bank.similarities(query)
+    for t, (lo, hi) in enumerate([(0, 20), (20, 38), (38, 40)]):
+        k = min(5, hi - lo)
+        expected = np.sort(cos[:, lo:hi], axis=1)[:, -k:].mean(axis=1)
+        assert np.allclose(got[:, t], expected, atol=0.02)     # int8 rows: ~1 % off
+    assert np.all(got[:, 3] == 0)                                # no sentence of that type
+    # a training sentence finds itself among its type's nearest (cosine 1)
+    others = np.sort(unit[0] @ unit[1:20].T)[-4:]
+    assert bank.similarities(vectors[:1])[0, 0] == pytest.approx((1 + others.sum()) / 5,
+                                                                 abs=0.02)
+    again = Neighbours.from_json(json.loads(json.dumps(bank.to_json())))
+    assert np.array_equal(again.codes, bank.codes) and np.array_equal(again.labels, bank.labels)
+    assert np.array_equal(again.similarities(query), got)
+
+
+def test_training_neighbours_come_from_the_other_folds_only() -> None:
+    from tocsin.train import fold_of, with_neighbour_features
+
+    rng = np.random.default_rng(5)
+    width = 3 * 8 + 2
+    docs = []
+    for i in range(12):
+        x = rng.normal(size=(3, width)).astype(np.float32)
+        docs.append(DocRows("c", f"d{i}.txt", "en", x, [("threat",), ("test",), ()],
+                            [frozenset({"threat"}), frozenset({"test"}), frozenset()],
+                            [False, False, False], alone=x.copy()))
+    # a twin of d0 in the same fold and in another: only the other fold's may be found
+    folds = [fold_of(d.doc, 5) for d in docs]
+    same = next(i for i in range(1, 12) if folds[i] == folds[0])
+    other = next(i for i in range(1, 12) if folds[i] != folds[0])
+    docs[same].x[0, :8] = docs[0].x[0, :8]
+    augmented = with_neighbour_features(docs, ("threat", "test"), 8,
+                                        TrainConfig(neighbours=1))
+    assert augmented[0].x.shape == (3, width + 2)
+    assert augmented[0].x[0, -2] < 0.99            # its same-fold twin is not a neighbour
+    docs[other].x[0, :8] = docs[0].x[0, :8]
+    augmented = with_neighbour_features(docs, ("threat", "test"), 8,
+                                        TrainConfig(neighbours=1))
+    assert augmented[0].x[0, -2] > 0.99            # the other fold's twin is
+    assert np.array_equal(augmented[0].alone, augmented[0].x)
+
+
 def always(etype: str, base: SentenceModel) -> SentenceModel:
     """A model that calls every candidate sentence an ``etype`` event (probability ~0.9)."""
     k = base.classes.index(etype)
     bias = np.full(len(base.classes), -5.0)
     bias[k] = 5.0
     return SentenceModel(base.classes, base.cue_names, base.mean, base.scale,
-                         np.zeros_like(base.weights), bias, 0.5, 1.01, ((0.0, 1.0), (0.0, 0.8)))
+                         np.zeros_like(base.weights), bias, 0.5, 1.01, ((0.0, 1.0), (0.0, 0.8)),
+                         neighbours=base.neighbours)
 
 
 def test_the_judge_decides_and_the_rules_fill_the_fields(tmp_path: Path) -> None:
@@ -290,17 +351,25 @@ CUBA = ("Sixty years ago this week the world came closer to nuclear war than eve
         "On 28 October 1962 Khrushchev agreed to dismantle the missile sites.")
 
 
-def test_history_told_in_the_news_is_no_event() -> None:
+def test_history_told_in_the_news_is_no_event(tmp_path: Path) -> None:
     """A 1962 warning in an article of 2022 is history; the same article undated (an
-    encyclopaedia's) keeps it, as does a setting of 0."""
-    def types(published: str | None, years: int) -> list[str]:
+    encyclopaedia's) keeps it, as does a setting of 0. (A model that calls every candidate a
+    threat: the gate is tested, not the model's reading of these sentences.)"""
+    from tocsin.learned import save_model
+
+    path = tmp_path / "always.json"
+    save_model(always("threat", load_model(MODEL_PATH)), path)
+
+    def dated_1962(published: str | None, years: int) -> list[str]:
         raw = RawDocument(doc="t.txt", content_id=content_id("text", CUBA), content=CUBA,
                           published=date.fromisoformat(published) if published else None)
-        return [e.type for e in process_document(raw, Settings(history_years=years)).events]
+        settings = Settings(history_years=years, model_path=str(path))
+        return [e.sentence for e in process_document(raw, settings).events
+                if "1962" in e.sentence]
 
-    kept = types(None, 15)
-    assert kept and kept == types("2022-10-22", 0)
-    assert types("2022-10-22", 15) == []
+    kept = dated_1962(None, 15)
+    assert kept and kept == dated_1962("2022-10-22", 0)
+    assert dated_1962("2022-10-22", 15) == []
 
 
 KINZHAL_NIGHT = (

