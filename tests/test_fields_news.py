@@ -99,3 +99,18 @@ def test_an_alert_with_a_quoted_qualifier_is_readiness() -> None:
     found = events("Путін наказав перевести сили ядерного стримування в «особливий режим»",
                    RULES, published="2022-02-28")
     assert [e.type for e in found] == ["readiness"]
+
+
+def test_shared_waters_are_the_actors_when_its_state_is_on_their_shores() -> None:
+    russian = events(
+        "Russia's Northern Fleet said its submarine launched a Bulava nuclear missile from "
+        "the Barents Sea on Tuesday.", RULES, published="2024-05-14")
+    launch = starting(russian, "Russia's Northern Fleet")
+    assert launch.location is not None and launch.location.name == "Barents Sea"
+    assert launch.location.country == "RUS"
+    american = events(
+        "The United States deployed nuclear-capable B-52 bombers to patrol the Barents Sea "
+        "on Tuesday, the Pentagon said.", RULES, published="2024-05-14")
+    flight = starting(american, "The United States")
+    assert flight.location is not None and flight.location.name == "Barents Sea"
+    assert flight.location.country is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,25 @@ def test_one_person_one_id_across_scripts() -> None:
 def test_boilerplate_file_is_valid() -> None:
     data = yaml.safe_load((KB_DIR / "boilerplate.yaml").read_text(encoding="utf-8"))
     assert set(data["cues"]) == {"fr", "en", "uk", "ru"}
+
+
+def test_places_are_well_formed() -> None:
+    """Known country codes (or waters with their coast), every language, a source, and no
+    alias that is a country's name (a capital is the government speaking, not a place)."""
+    from tocsin.textutil import fold
+
+    kb = load_knowledge()
+    country_names = {fold(a) for c in kb.countries for names in c.aliases.values()
+                     for a in names}
+    ids = [p.id for p in kb.places]
+    assert len(ids) == len(set(ids)) and len(ids) >= 20
+    for p in kb.places:
+        # ISO alpha-3 (a place may lie in a state the knowledge base has no entry for)
+        assert p.country is None or re.fullmatch("[A-Z]{3}", p.country), p.id
+        assert all(re.fullmatch("[A-Z]{3}", c) for c in p.coast), p.id
+        assert p.country is None or not p.coast, p.id
+        assert set(KB_LANGUAGES) <= set(p.aliases), f"{p.id} lacks a language"
+        clashes = [a for names in p.aliases.values() for a in names if fold(a) in country_names]
+        assert not clashes, (p.id, clashes)
+    raw = yaml.safe_load((KB_DIR / "places.yaml").read_text(encoding="utf-8"))
+    assert all(entry.get("source") for entry in raw)

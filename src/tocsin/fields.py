@@ -20,7 +20,7 @@ from typing import Any
 
 from .cues import Cues
 from .gazetteer import Match
-from .knowledge import Knowledge, LanguageLexicon, Weapon
+from .knowledge import Knowledge, LanguageLexicon, Place, Weapon
 from .model import Entity, Sentence
 from .reading import Mention, Span, inside, overlaps
 from .textutil import fold
@@ -74,7 +74,7 @@ def pick_location(kb: Knowledge, text: str, lex: LanguageLexicon, matches: Seque
         ref = m.first("place")
         if ref is not None and m.first("actor") is None:
             p = kb.place_by_id[ref.id]
-            return Entity(p.name, p.country, p.id)
+            return Entity(p.name, p.country or waters_of(p, actor), p.id)
     locative, territory = lex.cue("locative"), lex.cue("territory")
     if locative is None:
         return None
@@ -107,6 +107,13 @@ def pick_location(kb: Knowledge, text: str, lex: LanguageLexicon, matches: Seque
         if ok:
             return Entity(kb.country_name(ref.id) or ref.id, ref.id, ref.id)
     return None
+
+
+def waters_of(place: Place, actor: Mention | None) -> str | None:
+    """Shared waters are the actor's when its state is on their shores: a Russian launch from
+    the Barents Sea happens in Russia's waters, an American patrol there in no one's."""
+    country = actor.entity.country if actor is not None else None
+    return country if country is not None and country in place.coast else None
 
 
 @lru_cache(maxsize=8)

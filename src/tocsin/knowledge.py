@@ -89,8 +89,9 @@ class Weapon:
 class Place:
     id: str
     name: str
-    country: str | None
+    country: str | None              # None: waters no one state holds
     aliases: dict[str, tuple[str, ...]]
+    coast: tuple[str, ...] = ()      # of such waters: the states on their shores
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,8 @@ def load_places(path: Path) -> tuple[Place, ...]:
         where = f"{path.name}[{i}] ({e.get('id', '?')})"
         _require(e, ("id", "name"), where)
         out.append(Place(id=str(e["id"]), name=str(e["name"]), country=e.get("country"),
-                         aliases=_alias_map(e, "aliases", where)))
+                         aliases=_alias_map(e, "aliases", where),
+                         coast=tuple(str(c) for c in e.get("coast") or ())))
     return tuple(out)
 
 
