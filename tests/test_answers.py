@@ -52,3 +52,11 @@ def test_no_cache(tmp_path: Path) -> None:
         assert not cache.enabled
         assert cache.answer("k", lambda: b"1") == (b"1", False)
         assert cache.answer("k", lambda: b"2") == (b"2", False)
+
+
+def test_the_version_survives_a_broken_connection(tmp_path: Path) -> None:
+    with _store(tmp_path) as store, _store(tmp_path) as writer:
+        before = store.version()
+        store._version_conn.close()   # as if the database had dropped it
+        writer.finish_run(writer.begin_run(Settings(), ["a write"]), "done", {})
+        assert store.version() > before   # a new connection, and it sees the other's write
