@@ -272,7 +272,7 @@ def _page_size(value: str | None, default: int) -> int:
     return limit
 
 
-def event_query_from(params: Mapping[str, str], page_size: int = 50) -> browse.EventQuery:
+def event_query_from(params: Mapping[str, str], page_size: int) -> browse.EventQuery:
     """The events query of a request's query string (unknown names are ignored);
     ``page_size``: the limit when none is given."""
     def get(name: str) -> str | None:
@@ -285,7 +285,6 @@ def event_query_from(params: Mapping[str, str], page_size: int = 50) -> browse.E
     return browse.EventQuery(flt, weapon=get("weapon"), location=get("location"),
                              flag=get("flag"), sort=get("sort") or "date", cursor=get("cursor"),
                              limit=_page_size(params.get("limit"), page_size))
-
 
 
 class ReviewRequest(BaseModel):

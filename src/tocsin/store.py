@@ -624,22 +624,26 @@ class Store:
             with self.reading() as conn:
                 return int(conn.scalar(sa.select(store_version.c.version)) or 0)
         with self._version_lock:
-            for attempt in (1, 2):
-                try:
-                    if self._version_conn is None:
-                        self._version_conn = self._own_connection()
-                    cursor = self._version_conn.cursor()
-                    try:
-                        cursor.execute("SELECT version FROM store_version")
-                        row = cursor.fetchone()
-                    finally:
-                        cursor.close()
-                    return int(row[0]) if row else 0
-                except self._engine.dialect.loaded_dbapi.Error as exc:
-                    self._drop_version_connection()
-                    if attempt == 2:
-                        raise StoreError(f"cannot read {self!r}: {exc}".splitlines()[0]) from exc
-        raise AssertionError("unreachable")
+            try:
+                return self._read_version()
+            except self._engine.dialect.loaded_dbapi.Error:
+                self._drop_version_connection()   # broken: one new connection, once
+            try:
+                return self._read_version()
+            except self._engine.dialect.loaded_dbapi.Error as exc:
+                self._drop_version_connection()
+                raise StoreError(f"cannot read {self!r}: {exc}".splitlines()[0]) from exc
+
+    def _read_version(self) -> int:
+        if self._version_conn is None:
+            self._version_conn = self._own_connection()
+        cursor = self._version_conn.cursor()
+        try:
+            cursor.execute("SELECT version FROM store_version")
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return int(row[0]) if row else 0
 
     def _own_connection(self) -> Any:
         """A driver connection to the store outside the pool, each statement committed."""
