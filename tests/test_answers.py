@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from tocsin.answers import AnswerCache
 from tocsin.settings import Settings
@@ -29,6 +33,46 @@ def test_an_answer_is_computed_once_per_store_version(tmp_path: Path) -> None:
         assert store.version() > before
         assert cache.answer("k", compute) == (b"answer 2", False)
         assert cache.stats().hits == 1 and cache.stats().misses == 2
+
+
+def test_requests_for_an_answer_being_computed_wait_for_it(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        cache = AnswerCache(store)
+        started, release = threading.Event(), threading.Event()
+        made: list[str] = []
+
+        def slow() -> bytes:
+            made.append("x")
+            started.set()
+            assert release.wait(10)
+            return b"answer"
+
+        results: list[tuple[bytes, bool]] = []
+        first = threading.Thread(target=lambda: results.append(cache.answer("k", slow)))
+        first.start()
+        assert started.wait(10)
+        others = [threading.Thread(target=lambda: results.append(cache.answer("k", slow)))
+                  for _ in range(3)]
+        for t in others:
+            t.start()
+        time.sleep(0.2)   # they reach the cache while the first is computing
+        release.set()
+        for t in [first, *others]:
+            t.join(10)
+        assert made == ["x"]
+        assert sorted(results) == [(b"answer", False)] + [(b"answer", True)] * 3
+
+
+def test_a_failed_computation_fails_its_waiters_and_is_not_kept(tmp_path: Path) -> None:
+    with _store(tmp_path) as store:
+        cache = AnswerCache(store)
+
+        def broken() -> bytes:
+            raise RuntimeError("database gone")
+
+        with pytest.raises(RuntimeError):
+            cache.answer("k", broken)
+        assert cache.answer("k", lambda: b"fine") == (b"fine", False)
 
 
 def test_the_cache_is_bounded_by_entries_and_bytes(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from .errors import InputError, NotFoundError
@@ -188,9 +189,12 @@ def _base_select() -> sa.Select[Any]:
             .outerjoin(event_reviews, event_reviews.c.event_id == events.c.event_id))
 
 
-# A page's rows by event id, built once: one expanding parameter for the ids, so neither the
-# statement nor each of a page's ids is built and coerced again on every page.
+# A page's rows by event id, built once, so neither the statement nor each of a page's ids is
+# built and coerced again on every page: on PostgreSQL one array parameter (``= ANY``: the
+# same SQL text for every page, prepared once by the driver), elsewhere an expanding one.
 _ROWS_BY_ID = _base_select().where(events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+_ROWS_BY_ID_ARRAY = _base_select().where(
+    events.c.event_id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Text()))))
 
 
 def _rows(rows: Sequence[Any]) -> list[EventRow]:
@@ -313,8 +317,8 @@ def _page(store: Store, query: EventQuery) -> tuple[list[Any], str | None]:
         keys = _page_keys(conn, store, query, limit + 1)
         more = len(keys) > limit
         keys = keys[:limit]
-        rows = (conn.execute(_ROWS_BY_ID, {"ids": [k[0] for k in keys]}).all()
-                if keys else [])
+        by_ids = _ROWS_BY_ID_ARRAY if store.dialect == "postgresql" else _ROWS_BY_ID
+        rows = conn.execute(by_ids, {"ids": [k[0] for k in keys]}).all() if keys else []
     by_id = {r.event_id: r for r in rows}
     cursor = (_encode_cursor(query.sort, _cursor_key(query.sort, keys[-1][1]), keys[-1][0])
               if more else None)
