@@ -64,7 +64,7 @@ eval: install
 	@if [ -f ../shared/gold/dev.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/dev.jsonl --root ../shared; fi
 
-# The real dev set cross-validated by document (trains one model per fold: ~10-15 minutes)
+# The real dev set cross-validated by document (trains one model per fold: ~30-40 minutes)
 eval-cv: install
 	@test -f ../shared/gold/dev.jsonl || { echo "../shared/gold/dev.jsonl not found"; exit 1; }
 	$(BIN)/tocsin eval ../shared/gold/dev.jsonl --root ../shared --cv 5 --cache .train-cache.npz

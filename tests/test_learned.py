@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -46,7 +46,10 @@ def test_bundled_model_is_well_formed() -> None:
     assert m.neighbours is not None and m.neighbours.dim == DIM
     assert m.neighbours.types == m.classes[1:] and len(m.neighbours.labels) > 1000
     n = 3 * DIM + len(rule_feature_names(m.cue_names)) + len(m.neighbours.types)
-    assert m.weights.shape == (n, len(m.classes)) and m.mean.shape == (n,)
+    assert m.hidden_weights is not None and m.hidden_bias is not None
+    width = m.hidden_weights.shape[1]
+    assert m.hidden_weights.shape == (n, width) and m.hidden_bias.shape == (width,)
+    assert m.weights.shape == (width, len(m.classes)) and m.mean.shape == (n,)
     assert np.all(m.scale > 0)
     assert 0 < m.threshold < 1 and m.threshold <= m.second_threshold <= 1.01
     xs, ys = m.calibration
@@ -122,8 +125,9 @@ def always(etype: str, base: SentenceModel) -> SentenceModel:
     k = base.classes.index(etype)
     bias = np.full(len(base.classes), -5.0)
     bias[k] = 5.0
+    weights = np.zeros((base.mean.shape[0], len(base.classes)))   # a softmax, no hidden layer
     return SentenceModel(base.classes, base.cue_names, base.mean, base.scale,
-                         np.zeros_like(base.weights), bias, 0.5, 1.01, ((0.0, 1.0), (0.0, 0.8)),
+                         weights, bias, 0.5, 1.01, ((0.0, 1.0), (0.0, 0.8)),
                          neighbours=base.neighbours)
 
 
@@ -195,15 +199,35 @@ def test_distractors_stay_silent(text: str) -> None:
 def test_training_is_deterministic(tmp_path: Path) -> None:
     corpora = [GoldCorpus("fr", ROOT / "examples/gold/fr.jsonl", ROOT / "examples"),
                GoldCorpus("en", ROOT / "examples/gold/en.jsonl", ROOT / "examples")]
-    config = TrainConfig(folds=3)
+    # two networks (side by side as in the shipped model), fewer passes: a shorter test;
+    # two jobs: the result does not depend on them
+    config = TrainConfig(folds=3, bag=2, epochs=60, jobs=2)
     from tocsin.learned import save_model
 
     a, b = tmp_path / "a.json", tmp_path / "b.json"
-    save_model(train(corpora, Settings(), config), a)
-    save_model(train(corpora, Settings(), config), b)
+    trained = train(corpora, Settings(), config)
+    save_model(trained, a)
+    save_model(train(corpora, Settings(), replace(config, jobs=1)), b)
     assert a.read_bytes() == b.read_bytes()
     model = load_model(a)
     assert model.card["corpora"]["fr"]["documents"] == 16
+    # the saved model is the trained one, hidden layer included
+    assert model.hidden_weights is not None and model.hidden_weights.shape[1] == 2 * 128
+    x = np.random.default_rng(0).normal(size=(5, model.mean.shape[0]))
+    assert np.array_equal(model.probabilities(x), trained.probabilities(x))
+
+
+def test_a_softmax_head_is_still_trained_and_read(tmp_path: Path) -> None:
+    from tocsin.learned import save_model
+
+    corpora = [GoldCorpus("fr", ROOT / "examples/gold/fr.jsonl", ROOT / "examples")]
+    path = tmp_path / "softmax.json"
+    save_model(train(corpora, Settings(), TrainConfig(folds=2, hidden=0)), path)
+    model = load_model(path)
+    assert model.hidden_weights is None and model.weights.shape[0] == model.mean.shape[0]
+    assert "softmax_c" in model.card["head"]
+    probs = model.probabilities(np.zeros((1, model.mean.shape[0])))
+    assert probs.shape == (1, len(model.classes)) and abs(probs.sum() - 1) < 1e-9
 
 
 def test_manifest_paths_are_relative_to_it(tmp_path: Path) -> None:

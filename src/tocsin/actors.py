@@ -607,6 +607,13 @@ class Actors:
                 # in an unsigned judgment is the one judged ("Russia's claimed suspension is
                 # legally invalid"), not the judge
                 return doer
+        if etype == "arms_control" and "compliance_charge" in r.cues.hits:
+            # "Russia was in material breach of the treaty", in a US statement: the
+            # compliance dispute is raised by the accuser, and the accused is its target
+            accuser = speaker or self.voice
+            if accuser is not None and accuser.entity.country and (
+                    doer is None or doer.entity.country != accuser.entity.country):
+                return accuser
         if doer is not None and doer.kind == "crews" and speaker is not None:
             return speaker   # a system's maker is a weak guess at its operator
         return doer or speaker or self.doer_or_subject(None, r) or first_actor(r.mentions)

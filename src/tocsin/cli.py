@@ -948,13 +948,15 @@ def _cross_validate(gold: tuple[str, ...], root: str, folds: int, manifest: str,
                     cache: str | None) -> Any:
     from .crossval import cross_validate
     from .embed import DiskCachedEncoder, Encoder
-    from .train import load_manifest
+    from .train import TrainConfig, load_manifest
 
     corpora = load_manifest(Path(manifest))
     encoder = DiskCachedEncoder(Encoder(1), cache) if cache else Encoder(1)
+    # every core fits networks: the models do not depend on how many
+    config = TrainConfig(jobs=os.cpu_count() or 1)
     with err.status("cross-validating…") as status:
         report = cross_validate([Path(g) for g in gold], Path(root), Settings(), corpora,
-                                encoder, folds, progress=lambda d: status.update(d))
+                                encoder, folds, config, progress=lambda d: status.update(d))
     if isinstance(encoder, DiskCachedEncoder):
         encoder.save()
     return report
@@ -967,21 +969,22 @@ def _cross_validate(gold: tuple[str, ...], root: str, folds: int, manifest: str,
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
               help="Where to write the model (default: the bundled model's path).")
 @click.option("--threads", type=int, default=1, show_default=True,
-              help="Threads of the sentence encoder (the result does not depend on it).")
+              help="Threads of the sentence encoder, and folds fitted at once (the result "
+              "does not depend on it).")
 @click.option("--cache", type=click.Path(dir_okay=False),
               help="Keep sentence embeddings in this .npz file between trainings.")
 def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | None) -> None:
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""
     from .embed import DiskCachedEncoder, Encoder
     from .learned import MODEL_PATH, save_model
-    from .train import load_manifest, train, write_card
+    from .train import TrainConfig, load_manifest, train, write_card
 
     try:
         corpora = load_manifest(Path(manifest))
         encoder = DiskCachedEncoder(Encoder(threads), cache) if cache else Encoder(threads)
         with err.status("embedding and fitting…") as status:
-            model = train(corpora, Settings(embed_threads=threads), encoder=encoder,
-                          progress=lambda d: status.update(d))
+            model = train(corpora, Settings(embed_threads=threads), TrainConfig(jobs=threads),
+                          encoder=encoder, progress=lambda d: status.update(d))
         if isinstance(encoder, DiskCachedEncoder):
             encoder.save()
         target = Path(out_path) if out_path else MODEL_PATH

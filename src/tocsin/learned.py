@@ -1,9 +1,10 @@
 """The learned layer: which sentences carry which events.
 
 The rules read every sentence of an article (cues, speaker, their own event if any: a
-:class:`~tocsin.model.SentenceFacts`). A small linear model then looks at the sentence through
+:class:`~tocsin.model.SentenceFacts`). A small model then looks at the sentence through
 multilingual embeddings (the sentence, its neighbours, the article's nuclear sentences) and
-through those facts, and gives each candidate sentence a probability per event type. The rules
+through those facts, and gives each candidate sentence a probability per event type: a softmax,
+after one hidden ReLU layer (a few small networks averaged; see :mod:`tocsin.train`). The rules
 keep filling the fields (:meth:`tocsin.extract.ArticleExtractor.event_as`).
 
 Candidates are the sentences near a *hot* sentence (a nuclear word, a nuclear-capable system,
@@ -11,12 +12,13 @@ a nuclear treaty): continuation sentences ("the crews practised receiving the mu
 rarely repeat the word, but they are never far from one. A document without a hot sentence
 costs nothing here.
 
-Beside the linear view, the model keeps the training corpus's event sentences
+Beside the embeddings, the model keeps the training corpus's event sentences
 (:class:`Neighbours`): a sentence's similarity to its nearest training sentences of each type
 is a feature too. It lets a paraphrase that lies near a few known signals count, where one
 weight per embedding dimension cannot bend around them.
 
-The model file is JSON (exact floats, deterministic bytes), built by :mod:`tocsin.train`.
+The model file is JSON (exact floats, the hidden layer as base64 float32; deterministic bytes),
+built by :mod:`tocsin.train`.
 """
 
 from __future__ import annotations
@@ -116,8 +118,9 @@ class Neighbours:
 
 @dataclass(frozen=True)
 class SentenceModel:
-    """A softmax over ``classes`` ("none" and the event types) on standardised features, and
-    the map from a type's probability to the chance that the event is right."""
+    """A softmax over ``classes`` ("none" and the event types) on standardised features
+    (after a hidden ReLU layer when it has one), and the map from a type's probability to the
+    chance that the event is right."""
 
     classes: tuple[str, ...]
     cue_names: tuple[str, ...]
@@ -130,6 +133,10 @@ class SentenceModel:
     calibration: tuple[tuple[float, ...], tuple[float, ...]]   # isotonic (x, y) points
     card: dict[str, Any] = field(default_factory=dict)
     neighbours: Neighbours | None = None
+    # a hidden ReLU layer before the softmax (None: the softmax reads the features):
+    # (n_features, n_hidden) and (n_hidden,); ``weights`` is then (n_hidden, n_classes)
+    hidden_weights: np.ndarray | None = None
+    hidden_bias: np.ndarray | None = None
 
     def with_neighbours(self, x: np.ndarray) -> np.ndarray:
         """Feature rows (:func:`feature_vector`) completed with the similarities to the
@@ -137,7 +144,10 @@ class SentenceModel:
         return with_neighbours(x, self.neighbours)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        h = (x - self.mean) / self.scale
+        if self.hidden_weights is not None and self.hidden_bias is not None:
+            h = np.maximum(h @ self.hidden_weights + self.hidden_bias, 0.0)
+        z = h @ self.weights + self.bias
         z = z - z.max(axis=-1, keepdims=True)
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=-1, keepdims=True))
@@ -258,10 +268,31 @@ def save_model(model: SentenceModel, path: Path) -> None:
         "calibration": [list(model.calibration[0]), list(model.calibration[1])],
         "card": model.card,
         "neighbours": model.neighbours.to_json() if model.neighbours is not None else None,
+        "hidden": _hidden_json(model),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n",
                     encoding="utf-8")
+
+
+def _hidden_json(model: SentenceModel) -> dict[str, Any] | None:
+    """The hidden layer as little-endian float32, base64 (as JSON numbers it would be
+    several times larger); training rounds it so, so the saved model is the trained one."""
+    if model.hidden_weights is None or model.hidden_bias is None:
+        return None
+    return {"shape": list(model.hidden_weights.shape),
+            "weights": base64.b64encode(model.hidden_weights.astype("<f4").tobytes()).decode(),
+            "bias": base64.b64encode(model.hidden_bias.astype("<f4").tobytes()).decode()}
+
+
+def _hidden_from_json(data: dict[str, Any] | None
+                      ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if not data:
+        return None, None
+    rows, width = (int(n) for n in data["shape"])
+    weights = np.frombuffer(base64.b64decode(data["weights"]), dtype="<f4")
+    bias = np.frombuffer(base64.b64decode(data["bias"]), dtype="<f4")
+    return (weights.reshape(rows, width).astype(np.float64), bias.astype(np.float64))
 
 
 def load_model(path: Path = MODEL_PATH) -> SentenceModel:
@@ -277,6 +308,7 @@ def load_model(path: Path = MODEL_PATH) -> SentenceModel:
     classes = tuple(data["classes"])
     if not set(classes) <= {NONE, *EVENT_TYPES}:
         raise ConfigError(f"{path}: unknown classes {classes}")
+    hidden_weights, hidden_bias = _hidden_from_json(data.get("hidden"))
     return SentenceModel(
         classes=classes, cue_names=tuple(data["cue_names"]),
         mean=np.asarray(data["mean"], dtype=np.float64),
@@ -286,6 +318,7 @@ def load_model(path: Path = MODEL_PATH) -> SentenceModel:
         threshold=float(data["threshold"]), second_threshold=float(data["second_threshold"]),
         calibration=(tuple(data["calibration"][0]), tuple(data["calibration"][1])),
         card=data.get("card", {}),
-        neighbours=Neighbours.from_json(data["neighbours"]) if data.get("neighbours") else None)
+        neighbours=Neighbours.from_json(data["neighbours"]) if data.get("neighbours") else None,
+        hidden_weights=hidden_weights, hidden_bias=hidden_bias)
 
 

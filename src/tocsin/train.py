@@ -10,6 +10,12 @@
    calibration of confidence (isotonic: probability -> chance that the event is right) are
    chosen; then the model is fitted on everything.
 
+The model is a few small networks (one hidden ReLU layer each, scikit-learn's
+``MLPClassifier`` with different seeds) whose logits are averaged, kept as one network with
+their hidden units side by side. Out of fold, three of 128 units (L2 1.0) reached sentence F1
+0.810 where one softmax on the same features reached 0.787 (``TrainConfig(hidden=0)``: that
+model; L2 0.1 gave 0.807).
+
 The same data in the same order gives the same bytes: the model file is JSON with exact
 floats, the folds come from a hash of the document name, and the solvers are deterministic.
 """
@@ -79,6 +85,11 @@ class TrainConfig:
     context_dropout: bool = True             # also learn each sentence read without context
     min_second: float = 0.2                  # lowest second-type threshold considered
     neighbours: int = NEIGHBOURS             # nearest event sentences per type (0: none)
+    hidden: int = 128                        # hidden units per network (0: one softmax, C=c)
+    alpha: float = 1.0                       # the networks' L2 penalty
+    bag: int = 3                             # networks averaged (seeds 0, 1, ...)
+    epochs: int = 200                        # the networks' passes over the data at most
+    jobs: int = 1                            # folds fitted at once (processes; same result)
     extra_card: dict[str, Any] = field(default_factory=dict)
 
 
@@ -191,33 +202,109 @@ def _design(docs: Sequence[DocRows], classes: Sequence[str], dropout: bool = Fal
     return np.vstack(xs), np.asarray(ys), np.asarray(ws)
 
 
-def _fit(docs: Sequence[DocRows], classes: Sequence[str], c: float, dropout: bool = False
-         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
+@dataclass(frozen=True)
+class Params:
+    """A fitted model's numbers (see :class:`tocsin.learned.SentenceModel`)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+    hidden_weights: np.ndarray | None = None
+    hidden_bias: np.ndarray | None = None
+
+
+def _fit(docs: Sequence[DocRows], classes: Sequence[str], config: TrainConfig) -> Params:
     from threadpoolctl import threadpool_limits
 
-    x, y, w = _design(docs, classes, dropout)
+    x, y, w = _design(docs, classes, config.context_dropout)
     mean = x.mean(axis=0).astype(np.float64)
     scale = x.std(axis=0).astype(np.float64)
     scale[scale < 1e-6] = 1.0
-    with threadpool_limits(1):
-        clf = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
-        clf.fit((x - mean) / scale, y, sample_weight=w)
-    weights = np.zeros((x.shape[1], len(classes)))
-    bias = np.zeros(len(classes))
+    z = (x - mean) / scale
+    with threadpool_limits(1):   # one thread: the same sums in the same order, the same bytes
+        if config.hidden <= 0:
+            return Params(mean, scale, *_fit_softmax(z, y, w, len(classes), config.c))
+        nets = [_fit_network(z, y, w, len(classes), config, seed) for seed in range(config.bag)]
+    # the networks side by side: the output averages their logits
+    return Params(mean, scale, np.vstack([n[2] for n in nets]) / len(nets),
+                  np.mean([n[3] for n in nets], axis=0),
+                  _float32(np.hstack([n[0] for n in nets])),
+                  _float32(np.concatenate([n[1] for n in nets])))
+
+
+def fit_each(trainings: Sequence[Sequence[DocRows]], classes: Sequence[str],
+             config: TrainConfig) -> list[Params]:
+    """:func:`_fit` on each training set, ``config.jobs`` at a time in worker processes:
+    each fit runs on one thread, so the result does not depend on the number of jobs."""
+    if config.jobs <= 1 or len(trainings) <= 1:
+        return [_fit(t, classes, config) for t in trainings]
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=config.jobs)(delayed(_fit)(t, classes, config)
+                                             for t in trainings))
+
+
+def _float32(a: np.ndarray) -> np.ndarray:
+    """Rounded as the model file keeps it (:func:`tocsin.learned.save_model`)."""
+    return a.astype("<f4").astype(np.float64)
+
+
+def _fit_softmax(x: np.ndarray, y: np.ndarray, w: np.ndarray, n_classes: int, c: float
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
+    clf.fit(x, y, sample_weight=w)
+    weights = np.zeros((x.shape[1], n_classes))
+    bias = np.zeros(n_classes)
     for k, cls in enumerate(clf.classes_):
         weights[:, cls] = clf.coef_[k]
         bias[cls] = clf.intercept_[k]
-    return mean, scale, weights, bias
+    return weights, bias
 
 
-def _model(classes: Sequence[str], names: Sequence[str], params: tuple[np.ndarray, ...],
+# a class absent from a fold's training rows: never predicted
+_ABSENT = -30.0
+
+
+def _fit_network(x: np.ndarray, y: np.ndarray, w: np.ndarray, n_classes: int,
+                 config: TrainConfig, seed: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(hidden weights, hidden bias, output weights, output bias) of one network."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=(config.hidden,), alpha=config.alpha,
+                        batch_size=min(256, len(x)), learning_rate_init=1e-3,
+                        max_iter=config.epochs,
+                        random_state=seed)
+    with warnings.catch_warnings():
+        # a fixed number of passes is the regularisation chosen, not a failure to converge
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y, sample_weight=w)
+    out_w = np.zeros((config.hidden, n_classes))
+    out_b = np.full(n_classes, _ABSENT)
+    coef, intercept = clf.coefs_[1], clf.intercepts_[1]
+    if coef.shape[1] == 1:   # two classes: one logit, for the second
+        out_b[clf.classes_] = (0.0, intercept[0])
+        out_w[:, clf.classes_[1]] = coef[:, 0]
+    else:
+        out_w[:, clf.classes_] = coef
+        out_b[clf.classes_] = intercept
+    return clf.coefs_[0], clf.intercepts_[0], out_w, out_b
+
+
+def _model(classes: Sequence[str], names: Sequence[str], params: Params,
            threshold: float = 0.5, second: float = 1.0,
            calibration: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
            card: dict[str, Any] | None = None) -> SentenceModel:
-    mean, scale, weights, bias = params
-    return SentenceModel(tuple(classes), tuple(names), mean, scale, weights, bias, threshold,
-                         second, calibration, card or {})
+    return SentenceModel(tuple(classes), tuple(names), params.mean, params.scale,
+                         params.weights, params.bias, threshold, second, calibration,
+                         card or {}, hidden_weights=params.hidden_weights,
+                         hidden_bias=params.hidden_bias)
 
 
 @dataclass(frozen=True)
@@ -231,15 +318,25 @@ class Scored:
     language: str
 
 
-def out_of_fold(docs: Sequence[DocRows], classes: Sequence[str], names: Sequence[str],
-                config: TrainConfig) -> list[Scored]:
+Split = tuple[list[DocRows], list[DocRows]]   # (training documents, scored documents)
+
+
+def fold_splits(docs: Sequence[DocRows], folds: int) -> list[Split]:
+    splits = []
+    for k in range(folds):
+        train = [d for d in docs if fold_of(d.doc, folds) != k and len(d.x)]
+        test = [d for d in docs if fold_of(d.doc, folds) == k and len(d.x)]
+        if train and test:
+            splits.append((train, test))
+    return splits
+
+
+def scored_splits(splits: Sequence[Split], fitted: Sequence[Params], classes: Sequence[str],
+                  names: Sequence[str]) -> list[Scored]:
+    """The rows of each split's scored documents, by the model fitted on its training ones."""
     out: list[Scored] = []
-    for k in range(config.folds):
-        train = [d for d in docs if fold_of(d.doc, config.folds) != k and len(d.x)]
-        test = [d for d in docs if fold_of(d.doc, config.folds) == k and len(d.x)]
-        if not train or not test:
-            continue
-        model = _model(classes, names, _fit(train, classes, config.c, config.context_dropout))
+    for (_, test), params in zip(splits, fitted, strict=True):
+        model = _model(classes, names, params)
         for d in test:
             probs = model.probabilities(d.x)
             out += [Scored(p, a, lab, o, d.language) for p, a, lab, o in
@@ -326,7 +423,7 @@ def neighbours_of(docs: Sequence[DocRows], types: Sequence[str], dim: int, k: in
 def with_neighbour_features(docs: Sequence[DocRows], types: Sequence[str], dim: int,
                             config: TrainConfig) -> list[DocRows]:
     """Each document's rows completed with their similarities to the event sentences of the
-    documents of the other folds (the folds of :func:`out_of_fold`)."""
+    documents of the other folds (the folds of :func:`fold_splits`)."""
     out: dict[int, DocRows] = {}
     for k in range(config.folds):
         others = [d for d in docs if fold_of(d.doc, config.folds) != k]
@@ -352,7 +449,11 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
         dim = (width - len(rule_feature_names(names))) // 3   # own, context, article
         neighbours = neighbours_of(docs, classes[1:], dim, config.neighbours)
         docs = with_neighbour_features(docs, classes[1:], dim, config)
-    scored = out_of_fold(docs, classes, names, config)
+    # the folds' models and the final one, fitted together (config.jobs at a time)
+    splits = fold_splits(docs, config.folds)
+    *per_fold, params = fit_each([*(t for t, _ in splits), [d for d in docs if len(d.x)]],
+                                 classes, config)
+    scored = scored_splits(splits, per_fold, classes, names)
     unreachable = sum(d.unreachable for d in docs)
     first, second = choose_thresholds(scored, classes, unreachable, config.min_second)
     calib = calibration(scored, classes, first, second)
@@ -361,14 +462,14 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
     card.update({
         "out_of_fold": {"tp": tp, "fp": fp, "fn": fn, "f1": round(f1(tp, fp, fn), 4),
                         "unreachable_gold": unreachable},
-        "threshold": float(first), "second_threshold": float(second), "c": config.c,
+        "threshold": float(first), "second_threshold": float(second),
+        "head": ({"hidden": config.hidden, "alpha": config.alpha, "networks": config.bag,
+                  "epochs": config.epochs} if config.hidden > 0 else {"softmax_c": config.c}),
         "folds": config.folds, "context_dropout": config.context_dropout,
         "neighbours": {"k": config.neighbours,
                        "sentences": 0 if neighbours is None else len(neighbours.labels)},
         **config.extra_card,
     })
-    params = _fit([d for d in docs if len(d.x)], classes, config.c,
-                  config.context_dropout)
     return replace(_model(classes, names, params, first, second, calib, card),
                    neighbours=neighbours)
 
@@ -425,6 +526,7 @@ def write_card(model: SentenceModel, path: Path) -> None:
     """The model's data card, next to it: what it was trained on and how it scores."""
     card = model.card
     oof = card.get("out_of_fold", {})
+    head = card.get("head", {})
     lines = [
         "# Data card: Tocsin's sentence model",
         "",
@@ -454,6 +556,11 @@ def write_card(model: SentenceModel, path: Path) -> None:
          "sentences of that type (kept in the model file as int8 embeddings; in training, "
          "measured against the other folds' documents only)."
          if model.neighbours is not None else "Neighbours: off."),
+        ("Head: " + (f"{head['networks']} networks of {head['hidden']} hidden ReLU units "
+                     f"(L2 {head['alpha']}, {head['epochs']} passes at most, seeds 0.."
+                     f"{head['networks'] - 1}), their logits averaged; the hidden layer is "
+                     "kept as float32." if "hidden" in head else
+                     f"one softmax (C {head.get('softmax_c')}).")),
         "Context dropout: " + ("every sentence is also learnt as read alone (its own "
                                "embedding as context, no memory of the sentences before), so "
                                "that a short passage is judged as the same sentence in an "
