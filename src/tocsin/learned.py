@@ -104,14 +104,13 @@ class Neighbours:
     def to_json(self) -> dict[str, Any]:
         return {"types": list(self.types), "k": self.k, "dim": self.dim,
                 "labels": self.labels.tolist(),
-                "row_scale": base64.b64encode(self.row_scale.astype("<f4").tobytes()).decode(),
-                "codes": base64.b64encode(self.codes.tobytes()).decode()}
+                "row_scale": _packed(self.row_scale, "<f4"), "codes": _packed(self.codes, "i1")}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Neighbours:
         labels = np.asarray(data["labels"], dtype=np.int64)
-        codes = np.frombuffer(base64.b64decode(data["codes"]), dtype=np.int8)
-        scale = np.frombuffer(base64.b64decode(data["row_scale"]), dtype="<f4")
+        codes = _unpacked(data["codes"], "i1")
+        scale = _unpacked(data["row_scale"], "<f4")
         return cls(tuple(data["types"]), codes.reshape(len(labels), int(data["dim"])),
                    scale.astype(np.float32), labels, int(data["k"]))
 
@@ -275,14 +274,23 @@ def save_model(model: SentenceModel, path: Path) -> None:
                     encoding="utf-8")
 
 
+def _packed(a: np.ndarray, dtype: str) -> str:
+    """An array's values as ``dtype`` bytes in base64: the model file's compact arrays."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode()
+
+
+def _unpacked(text: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype)
+
+
 def _hidden_json(model: SentenceModel) -> dict[str, Any] | None:
     """The hidden layer as little-endian float32, base64 (as JSON numbers it would be
     several times larger); training rounds it so, so the saved model is the trained one."""
     if model.hidden_weights is None or model.hidden_bias is None:
         return None
     return {"shape": list(model.hidden_weights.shape),
-            "weights": base64.b64encode(model.hidden_weights.astype("<f4").tobytes()).decode(),
-            "bias": base64.b64encode(model.hidden_bias.astype("<f4").tobytes()).decode()}
+            "weights": _packed(model.hidden_weights, "<f4"),
+            "bias": _packed(model.hidden_bias, "<f4")}
 
 
 def _hidden_from_json(data: dict[str, Any] | None
@@ -290,9 +298,8 @@ def _hidden_from_json(data: dict[str, Any] | None
     if not data:
         return None, None
     rows, width = (int(n) for n in data["shape"])
-    weights = np.frombuffer(base64.b64decode(data["weights"]), dtype="<f4")
-    bias = np.frombuffer(base64.b64decode(data["bias"]), dtype="<f4")
-    return (weights.reshape(rows, width).astype(np.float64), bias.astype(np.float64))
+    weights = _unpacked(data["weights"], "<f4").reshape(rows, width)
+    return weights.astype(np.float64), _unpacked(data["bias"], "<f4").astype(np.float64)
 
 
 def load_model(path: Path = MODEL_PATH) -> SentenceModel:
