@@ -26,9 +26,10 @@
 4. Prints requests/s and p50/p95/p99 latency per query kind and overall, how many answers came
    from the server's answer cache (``--cache-entries``: kept until the store changes; the
    first page of a list repeats, a date window or a deep cursor page rarely does; 0 measures
-   every query on the database; a writer makes a write transaction every ``--write-every``
-   seconds, which empties the caches), then PASS or FAIL against p99 < 100 ms overall (exit status
-   1 on FAIL, 2 on errors).
+   every query on the database; every ``--write-every`` seconds a writer stores a new
+   article as ``tocsin watch`` would, which empties the caches; it is removed after the
+   run), then PASS or FAIL against p99 < 100 ms overall (exit status 1 on FAIL, 2 on
+   errors).
 
 The clients run on the same machine as the server and share its cores: latencies include the
 client's own time. The load average before the run is printed, as the machine may be shared.
@@ -62,9 +63,19 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from tocsin.model import EVENT_TYPES, MODALITIES  # noqa: E402
+from tocsin.model import (  # noqa: E402
+    EVENT_TYPES,
+    MODALITIES,
+    Article,
+    DocumentResult,
+    Entity,
+    Event,
+    EventDate,
+    Paragraph,
+    Sentence,
+)
 from tocsin.settings import Settings  # noqa: E402
-from tocsin.store import documents, events, open_store, runs, sentences  # noqa: E402
+from tocsin.store import Store, documents, events, open_store, runs, sentences  # noqa: E402
 from tocsin.textutil import fold  # noqa: E402
 
 MARK = "bench/api_load synthetic events"
@@ -371,18 +382,75 @@ def quantile(sorted_values: list[float], q: float) -> float:
     return sorted_values[i]
 
 
+WRITER_MARK = "bench/api_load writer"
+
+
+def written_document(k: int, rng: random.Random) -> DocumentResult:
+    """The ``k``-th article the writer stores: two sentences, an event on each, dated today
+    (the newest events, on the first page of every newest-first list)."""
+    lang = rng.choices(LANGUAGES, LANGUAGE_WEIGHTS)[0]
+    today = date.today()
+    content_id = hashlib.sha256(f"writer {k} {time.time_ns()}".encode()).hexdigest()
+    doc = f"written/{content_id[:12]}.txt"
+    parts: list[str] = []
+    evs: list[Event] = []
+    for _ in range(2):
+        code, *names = rng.choices(ACTORS, ACTOR_WEIGHTS)[0]
+        weapon = rng.choice(WEAPONS)
+        place, place_country = rng.choice(PLACES)
+        text = rng.choice(TEMPLATES[lang]).format(actor=names[LANGUAGES.index(lang)],
+                                                  weapon=weapon, place=place,
+                                                  who=rng.choice(WHO[lang]))
+        text = text[0].upper() + text[1:]
+        start = sum(len(x) + 1 for x in parts)
+        parts.append(text)
+        evs.append(Event(
+            event_id=hashlib.sha1(f"{content_id}:{start}".encode()).hexdigest()[:16],
+            doc=doc, content_id=content_id, type=rng.choice(EVENT_TYPES),
+            span=(start, start + len(text)), sentence=text,
+            actor=Entity(names[0], code, f"actor:{code.lower()}"), target=None,
+            weapon=Entity(weapon, None, "weapon:" + weapon.lower().replace(" ", "-")),
+            location=Entity(place, place_country), date=EventDate(today.year, today.month,
+                                                                   today.day),
+            modality=rng.choice(MODALITIES), attribution=None, quote=None,
+            confidence=round(rng.uniform(0.5, 0.99), 3), language=lang, trigger="synthetic"))
+    body = " ".join(parts)
+    article = Article(doc=doc, content_id=content_id, text=body, language=lang,
+                      paragraphs=(Paragraph(0, len(body), lang),), published=today,
+                      source="bench-writer")
+    sents = tuple(Sentence(e.span[0], e.span[1], 0) for e in evs)
+    return DocumentResult(doc=doc, content_id=content_id, article=article, sentences=sents,
+                          events=tuple(evs))
+
+
 def writer(db: str, every: float, stop: float, done: list[int]) -> None:
-    """A write transaction every ``every`` seconds through the store (a run begun and
-    finished), as ``tocsin watch`` storing new articles would: each one makes every answer
-    the servers keep stale."""
+    """Every ``every`` seconds, one new article stored through the store as ``tocsin watch``
+    stores what it fetches (a run begun, the document with its sentences and events saved,
+    the run finished): the save makes every answer the servers keep stale. The articles
+    are removed after the run, so the store holds the same events for the next."""
     store = open_store(db)
+    rng = random.Random(99)
+    written: list[str] = []
     try:
         while time.perf_counter() + every < stop:
             time.sleep(every)
-            store.finish_run(store.begin_run(Settings(), ["bench/api_load writer"]), "done", {})
+            result = written_document(len(written), rng)
+            run_id = store.begin_run(Settings(), [WRITER_MARK])
+            store.save(result, run_id)
+            store.finish_run(run_id, "done", {"documents": 1, "events": len(result.events)})
+            written.append(result.content_id)
             done.append(1)
     finally:
+        remove_documents(store, written)
         store.close()
+
+
+def remove_documents(store: Store, content_ids: list[str]) -> None:
+    if not content_ids:
+        return
+    with store.transaction() as conn:
+        for table in (events, sentences, documents):
+            conn.execute(table.delete().where(table.c.content_id.in_(content_ids)))
 
 
 def run_load(base: str, clients: int, seconds: float, db: str | None = None,

@@ -6,8 +6,11 @@ card). Documents are split once into train / dev / test by a hash of their name;
 that share most of their text (a wire story re-run by a second outlet) are kept in one split,
 so that no test document has a near-copy in training.
 
-Usage: scripts/import_batches.py BATCH_DIR... [--out corpora/news]
-Re-running with the same batches gives the same files.
+Usage: scripts/import_batches.py BATCH_DIR... [--out corpora/news] [--append]
+Re-running with the same batches gives the same files. ``--append`` adds batches to the
+documents already under ``--out`` (their writers' folders need not exist any more): every
+document keeps the split it had (checked), and a new near-copy of an imported document joins
+its split.
 """
 
 from __future__ import annotations
@@ -59,15 +62,39 @@ def groups(texts: dict[str, str]) -> dict[str, str]:
     return {d: find(d) for d in names}
 
 
+def imported(out: Path) -> tuple[dict[str, dict], dict[str, dict], dict[str, str]]:
+    """The gold records, metadata and texts of the documents already under ``out``."""
+    records: dict[str, dict] = {}
+    for split, _ in SPLITS:
+        for line in (out / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                records[rec["doc"]] = rec
+    metas = {}
+    for line in (out / "meta.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            m = json.loads(line)
+            metas[m["doc"]] = m
+    for doc, m in metas.items():
+        records[doc]["batch"] = m["batch"]
+    texts = {doc: (out / doc).read_text(encoding="utf-8") for doc in records}
+    return records, metas, texts
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("batches", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, default=Path("corpora/news"))
+    ap.add_argument("--append", action="store_true",
+                    help="keep the documents already imported under --out")
     args = ap.parse_args()
     out: Path = args.out
     records: dict[str, dict] = {}
     metas: dict[str, dict] = {}
     texts: dict[str, str] = {}
+    if args.append:
+        records, metas, texts = imported(out)
+    before = {doc: m["split"] for doc, m in metas.items()}
     for batch in sorted(args.batches):
         name = batch.name
         (out / "corpus" / name).mkdir(parents=True, exist_ok=True)
@@ -97,6 +124,10 @@ def main() -> None:
         by_split[split].append(doc)
         metas[doc]["split"] = split
         metas[doc]["group"] = group[doc]
+    moved = [doc for doc, split in before.items() if metas[doc]["split"] != split]
+    if moved:
+        raise SystemExit(f"{len(moved)} imported documents would change split, e.g. "
+                         f"{moved[0]}: a new batch joins two of their groups; not written")
     for split, docs in by_split.items():
         with open(out / f"{split}.jsonl", "w", encoding="utf-8") as fh:
             for doc in docs:

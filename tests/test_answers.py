@@ -9,12 +9,24 @@ from pathlib import Path
 import pytest
 
 from tocsin.answers import AnswerCache
+from tocsin.model import Article, DocumentResult, Paragraph
 from tocsin.settings import Settings
 from tocsin.store import Store, open_store
 
 
 def _store(tmp_path: Path) -> Store:
     return open_store(tmp_path / "tocsin.db")
+
+
+def _store_document(store: Store, n: int) -> None:
+    """A write that read routes see: one new document."""
+    text = f"Document number {n}."
+    cid = f"{n:064x}"
+    article = Article(doc=f"d{n}.txt", content_id=cid, text=text, language="en",
+                      paragraphs=(Paragraph(0, len(text), "en"),))
+    run = store.begin_run(Settings(), ["a write"])
+    assert store.save(DocumentResult(doc=f"d{n}.txt", content_id=cid, article=article), run)
+    store.finish_run(run, "done", {})
 
 
 def test_an_answer_is_computed_once_per_store_version(tmp_path: Path) -> None:
@@ -29,10 +41,27 @@ def test_an_answer_is_computed_once_per_store_version(tmp_path: Path) -> None:
         assert cache.answer("k", compute) == (b"answer 1", False)
         assert cache.answer("k", compute) == (b"answer 1", True)
         before = store.version()
-        store.finish_run(store.begin_run(Settings(), ["a write"]), "done", {})
+        _store_document(store, 1)
         assert store.version() > before
         assert cache.answer("k", compute) == (b"answer 2", False)
         assert cache.stats().hits == 1 and cache.stats().misses == 2
+
+
+def test_bookkeeping_writes_keep_the_answers(tmp_path: Path) -> None:
+    """Runs begun and finished (a watcher's empty polls) and a module's bookkeeping
+    transaction change nothing a read route serves; a stored document does."""
+    with _store(tmp_path) as store:
+        cache = AnswerCache(store)
+        assert cache.answer("k", lambda: b"1") == (b"1", False)
+        before = store.version()
+        store.finish_run(store.begin_run(Settings(), ["an empty poll"]), "done", {})
+        with store.transaction(bookkeeping=True):
+            pass
+        assert store.version() == before
+        assert cache.answer("k", lambda: b"2") == (b"1", True)
+        _store_document(store, 2)
+        assert store.version() > before
+        assert cache.answer("k", lambda: b"3") == (b"3", False)
 
 
 def test_requests_for_an_answer_being_computed_wait_for_it(tmp_path: Path) -> None:
@@ -102,5 +131,5 @@ def test_the_version_survives_a_broken_connection(tmp_path: Path) -> None:
     with _store(tmp_path) as store, _store(tmp_path) as writer:
         before = store.version()
         store._version_conn.close()   # as if the database had dropped it
-        writer.finish_run(writer.begin_run(Settings(), ["a write"]), "done", {})
+        _store_document(writer, 1)
         assert store.version() > before   # a new connection, and it sees the other's write

@@ -339,7 +339,7 @@ def _claim(store: Store, cand: Candidate, channel: str, max_attempts: int) -> bo
     now = datetime.now(UTC)
     insert = (pg_dialect.insert(alerts_sent) if store.dialect == "postgresql"
               else sqlite_dialect.insert(alerts_sent))
-    with store.transaction() as conn:
+    with store.transaction(bookkeeping=True) as conn:
         row = conn.execute(insert.values(
             alert_id=aid, channel=channel, rule=cand.rule, key=cand.key, status="pending",
             attempts=1, created_at=now, updated_at=now, error=None,
@@ -366,7 +366,7 @@ def _settled(store: Store, rule: str, max_attempts: int) -> set[tuple[str, str]]
 
 def _mark(store: Store, cand: Candidate, channel: str, status: str,
           error: str | None = None) -> None:
-    with store.transaction() as conn:
+    with store.transaction(bookkeeping=True) as conn:
         conn.execute(alerts_sent.update()
                      .where(alerts_sent.c.alert_id == alert_id(cand.rule, cand.key),
                             alerts_sent.c.channel == channel)

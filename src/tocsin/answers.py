@@ -3,9 +3,11 @@
 A team's dashboards ask the same few pages again and again (the newest events, one type, one
 country). :class:`AnswerCache` keeps the encoded answer of each request under the store's
 version (:meth:`tocsin.store.Store.version`, one row that every write transaction of any
-process increments), so a repeated request costs one read of that row instead of its queries.
-Nothing stale is ever served: an answer is used only while the version it was computed at is
-still the store's, and the first request after any write empties the cache.
+process increments, except bookkeeping such as runs), so a repeated request costs one read of
+that row instead of its queries. Nothing stale is ever served: an answer is used only while
+the version it was computed at is still the store's, and the first request after a write
+empties the cache. So the answers kept here must read only what changes the version:
+documents, sentences, events, reviews, stories — not runs, watch items or alerts.
 
 One cache per server process, bounded by entries and by bytes (least recently used answers
 leave first); answers larger than a tenth of the bytes are not kept.

@@ -619,8 +619,11 @@ class Store:
         return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
 
     def version(self) -> int:
-        """How many write transactions the store has committed (any process's): answers
-        computed at one version hold until it changes.
+        """How many write transactions that change what is read (documents, sentences,
+        events, reviews, stories) the store has committed, any process's: answers computed
+        at one version hold until it changes. Bookkeeping (runs, a watcher's items, alerts
+        sent) does not count: a watcher's empty polls would otherwise empty every server's
+        cache twice a minute.
 
         A server reads it before every answer, so it has a connection of its own, outside
         the pool, each statement seeing the latest commit: through the pool (checkout,
@@ -680,8 +683,10 @@ class Store:
             yield conn
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """One write transaction; an OperationalError (lock, disk, read-only) -> StoreError."""
+    def _write(self, *, bookkeeping: bool = False) -> Iterator[Connection]:
+        """One write transaction; an OperationalError (lock, disk, read-only) -> StoreError.
+        It changes the store's version unless it is ``bookkeeping``: tables no read route
+        serves (runs, a watcher's items, alerts sent)."""
         try:
             with self._engine.connect() as conn:
                 conn.execution_options(tocsin_write=True)
@@ -689,8 +694,9 @@ class Store:
                     yield conn
                     # last, so that on PostgreSQL concurrent writers wait on this row only
                     # for the commit
-                    conn.execute(sa.update(store_version)
-                                 .values(version=store_version.c.version + 1))
+                    if not bookkeeping:
+                        conn.execute(sa.update(store_version)
+                                     .values(version=store_version.c.version + 1))
         except sa_exc.OperationalError as exc:
             detail = str(exc.orig or exc).strip().splitlines()[0]
             raise StoreError(
@@ -699,10 +705,11 @@ class Store:
             ) from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, *, bookkeeping: bool = False) -> Iterator[Connection]:
         """One write transaction for the modules that keep their own tables here (watch,
-        alerts); errors as for every write of the store."""
-        with self._write() as conn:
+        alerts); errors as for every write of the store. ``bookkeeping``: it writes only
+        tables that no read route serves, so the answers servers keep stay valid."""
+        with self._write(bookkeeping=bookkeeping) as conn:
             yield conn
 
     # -- runs -------------------------------------------------------------------------------
@@ -711,7 +718,7 @@ class Store:
         """Record the start of a run; return its id (to pass to :meth:`save`). Runs of this
         host still marked 'running' whose process is gone are marked 'interrupted' first."""
         self.mark_interrupted_runs()
-        with self._write() as conn:
+        with self._write(bookkeeping=True) as conn:
             result = conn.execute(
                 runs.insert().values(
                     started_at=_now(),
@@ -731,7 +738,7 @@ class Store:
         longer exists (killed); return their ids. Runs of other hosts are left alone: whether
         they still run cannot be told from here."""
         host = socket.gethostname()
-        with self._write() as conn:
+        with self._write(bookkeeping=True) as conn:
             rows = conn.execute(sa.select(runs.c.id, runs.c.pid).where(
                 runs.c.status == "running", runs.c.host == host)).all()
             dead = [run_id for run_id, pid in rows if not _process_alive(pid)]
@@ -743,7 +750,7 @@ class Store:
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int]) -> None:
         if status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {status!r}; expected one of {RUN_STATUSES}")
-        with self._write() as conn:
+        with self._write(bookkeeping=True) as conn:
             result = conn.execute(
                 runs.update()
                 .where(runs.c.id == run_id)

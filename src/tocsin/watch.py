@@ -154,7 +154,7 @@ class _Pass:
             index_elements=[watch_items.c.source, watch_items.c.item],
             set_={"status": status, "content_id": content_id, "reason": reason,
                   "attempts": watch_items.c.attempts + 1, "last_seen": now})
-        with self.store.transaction() as conn:
+        with self.store.transaction(bookkeeping=True) as conn:
             conn.execute(stmt)
 
     def wanted(self, seen: dict[str, tuple[str, int]], item: str) -> bool:
