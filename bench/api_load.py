@@ -14,8 +14,10 @@
    takes a file path or a ``postgresql+psycopg://`` URL (``bash scripts/pg-test-server start``
    prints one). A store that already holds exactly these N synthetic events is reused;
    otherwise the SQLite file is recreated, or the PostgreSQL tables are emptied (TRUNCATE).
-2. Starts a real server, ``python -m tocsin serve --db ... --workers 2`` (uvicorn, one process
-   per core of a 2-core machine, as a team would run it there; ``--workers N`` to change;
+2. Starts a real server, ``python -m tocsin serve --db ... --workers 2 --no-access-log``
+   (uvicorn, one process per core of a 2-core machine, as a team would run it there behind a
+   reverse proxy that logs the requests; ``--access-log`` to keep uvicorn's line per request,
+   which costs about a fifth of the throughput; ``--workers N`` to change;
    on PostgreSQL its sessions plan no parallel workers) on 127.0.0.1 and a free port, and
    waits until it answers.
 3. Runs ``--clients`` threads, each with its own keep-alive connection, issuing event
@@ -260,7 +262,8 @@ def free_port() -> int:
 
 
 def start_server(db: str, port: int, log: Path, workers: int = 1,
-                 cache_entries: int | None = None) -> subprocess.Popen[bytes]:
+                 cache_entries: int | None = None,
+                 access_log: bool = False) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "TOCSIN_TOKENS"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"),
                                                       env.get("PYTHONPATH")]))
@@ -268,6 +271,7 @@ def start_server(db: str, port: int, log: Path, workers: int = 1,
         proc = subprocess.Popen([sys.executable, "-m", "tocsin", "serve", "--db", db,
                                  "--host", "127.0.0.1", "--port", str(port), "--open-reads",
                                  "--workers", str(workers),
+                                 "--access-log" if access_log else "--no-access-log",
                                  *(["--cache-entries", str(cache_entries)]
                                    if cache_entries is not None else [])],
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
@@ -509,6 +513,10 @@ def main(argv: list[str] | None = None) -> int:
                     "storing articles makes (default 5; 0: none)")
     ap.add_argument("--cache-entries", type=int, default=None,
                     help="tocsin serve --cache-entries (default: the server's; 0: no cache)")
+    ap.add_argument("--access-log", action="store_true",
+                    help="run the server with its access log (tocsin serve --access-log); by "
+                    "default it runs with --no-access-log, as behind a reverse proxy that "
+                    "logs requests")
     args = ap.parse_args(argv)
     if args.events < 1 or args.clients < 1 or args.seconds <= 0 or args.workers < 1 or \
             args.write_every < 0:
@@ -520,12 +528,13 @@ def main(argv: list[str] | None = None) -> int:
     log = ROOT / "bench" / "out" / f"api_load_server_{backend}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = start_server(db, port, log, args.workers, args.cache_entries)
+    server = start_server(db, port, log, args.workers, args.cache_entries, args.access_log)
     try:
         load = os.getloadavg()
         print(f"load: {args.clients} clients for {args.seconds:g} s (+{WARMUP_S:g} s warm-up) "
               f"on {backend}, {args.events} events, {args.workers} server process"
-              f"{'es' if args.workers > 1 else ''}, {os.cpu_count()} cores, load average "
+              f"{'es' if args.workers > 1 else ''} (access log "
+              f"{'on' if args.access_log else 'off'}), {os.cpu_count()} cores, load average "
               f"before {load[0]:.2f}", flush=True)
         out, errors, writes = run_load(f"http://127.0.0.1:{port}", args.clients, args.seconds,
                                        db, args.write_every)

@@ -511,11 +511,12 @@ def test_tocsin_serve_command(tmp_path: object) -> None:
         output, _ = proc.communicate(timeout=30)
     assert "serving" in output and "1 write token(s)" in output
     assert TOKEN not in output                      # never logged
+    assert "GET /api/v1/events HTTP/1.1\" 200" in output   # the access log, on by default
 
 
 def test_serve_with_workers(tmp_path: Path) -> None:
     """`tocsin serve --workers 2`: two uvicorn worker processes, each with its own app and
-    store, answer on one port."""
+    store, answer on one port; `--no-access-log` leaves requests out of the log."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -523,7 +524,8 @@ def test_serve_with_workers(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TOCSIN_TOKENS"}
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "tocsin", "serve", "--db", str(db),
-                                 "--port", str(port), "--open-reads", "--workers", "2"],
+                                 "--port", str(port), "--open-reads", "--workers", "2",
+                                 "--no-access-log"],
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         deadline, answer = time.monotonic() + 120, None
@@ -539,6 +541,7 @@ def test_serve_with_workers(tmp_path: Path) -> None:
         text = log.read_text()
         assert len(set(re.findall(r"Started server process \[(\d+)\]", text))) == 2, text
         assert "2 workers" in text
+        assert "GET /api/v1/events" not in text
     finally:
         proc.terminate()
         proc.wait(timeout=30)

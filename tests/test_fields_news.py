@@ -114,3 +114,32 @@ def test_shared_waters_are_the_actors_when_its_state_is_on_their_shores() -> Non
     flight = starting(american, "The United States")
     assert flight.location is not None and flight.location.name == "Barents Sea"
     assert flight.location.country is None
+
+
+def test_a_wire_tags_agency_is_not_the_actor() -> None:
+    found = events(
+        "SEOUL, Sept 9 (Northern Wire) - North Korea test-fired an intercontinental ballistic "
+        "missile on Thursday.", RULES, published="2022-09-09")
+    assert found and found[0].actor is not None
+    assert found[0].actor.country == "PRK" and found[0].actor.name != "Northern Wire"
+
+
+def test_an_undated_reaction_does_not_move_the_storys_day() -> None:
+    # the reaction is dated to the report's day; "the same day" and the details after it
+    # stay on the day of the signal told before
+    found = events(
+        "On 2 March, Russia held a drill of its strategic nuclear forces near Plesetsk.\n\n"
+        "Ukraine's foreign ministry condemned the nuclear drill as blackmail.\n\n"
+        "The same day, Russian crews test-fired a Yars intercontinental ballistic missile.",
+        RULES, published="2024-03-05")
+    days = {e.type: e.date for e in found}
+    assert days["exercise"] == EventDate(2024, 3, 2)
+    assert days["reaction"] == EventDate(2024, 3, 5)
+    assert days["test"] == EventDate(2024, 3, 2)
+
+
+def test_the_one_side_an_adjective_names_owns_the_missile_used() -> None:
+    found = events(
+        "Вранці була випробувана нова російська міжконтинентальна балістична ракета з "
+        "ядерною боєголовкою.", RULES, published="2024-11-21")
+    assert found and found[0].actor is not None and found[0].actor.country == "RUS"

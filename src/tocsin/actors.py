@@ -637,6 +637,12 @@ class Actors:
                 name = self.kb.country_name(system.country) or system.country
                 return Mention(r.start, r.start,
                                Entity(name, system.country, system.country), "country")
+        sides = {mn.entity.country for mn in r.mentions}
+        if etype not in judging and len(sides) == 1 and \
+                all(mn.kind == "adjective" for mn in r.mentions):
+            # "a new Russian ballistic missile was used": the one side the sentence names,
+            # by its adjective only, owns what it describes
+            return r.mentions[0]
         if etype not in judging and self.memory.last_signaller is not None:
             # a signal's detail told further on ("the revision lowers that bar"): the
             # article's last signaller

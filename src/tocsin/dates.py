@@ -90,22 +90,32 @@ PERIOD_DEICTIC: dict[str, dict[str, tuple[str, int]]] = {
 NUMBER_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
     "huit": 8, "dix": 10, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "seven": 7, "ten": 10,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "neuf": 9,
     fold("один"): 1, fold("два"): 2, fold("дві"): 2, fold("три"): 3, fold("чотири"): 4,
     fold("п'ять"): 5, fold("пять"): 5, fold("два"): 2, fold("четыре"): 4,
 }
 # anaphoric expressions: (pattern, days, unit) relative to the previously mentioned date
 ANAPHORIC: dict[str, list[tuple[str, int]]] = {
-    "fr": [(r"le meme jour|ce jour-la", 0), (r"le lendemain", 1), (r"la veille", -1),
-           (r"(\w+) jours? plus tard", 1), (r"(\w+) semaines? plus tard", 7)],
-    "en": [(r"the same day|that day", 0), (r"the (?:next|following) day", 1),
-           (r"the day before", -1), (r"(\w+) days? later", 1), (r"(\w+) weeks? later", 7)],
-    "uk": [(fold_pattern(r"того ж дня|в той же день|у той же день"), 0),
-           (fold_pattern(r"наступного дня"), 1), (fold_pattern(r"напередодні"), -1),
+    "fr": [(r"le meme jour|ce jour-la|le jour meme|ce meme jour|plus tard dans la journee|"
+            r"plus tot dans la journee|quelques heures plus tard", 0),
+           (r"le lendemain", 1), (r"le surlendemain", 2), (r"la veille", -1),
+           (r"l'avant-veille", -2), (r"(\w+) jours? plus tard", 1),
+           (r"(\w+) semaines? plus tard", 7)],
+    "en": [(r"the same day|that day|hours later|earlier in the day|later in the day", 0),
+           (r"the (?:next|following) day|a day later", 1),
+           (r"the day before|the previous day|a day earlier", -1),
+           (r"(\w+) days? later", 1), (r"(\w+) weeks? later", 7)],
+    "uk": [(fold_pattern(r"того ж дня|того самого дня|в той же день|у той же день|"
+                         r"в той самий день|у той самий день|цього ж дня|в цей же день|"
+                         r"у цей же день"), 0),
+           (fold_pattern(r"наступного дня|на наступний день|днем пізніше"), 1),
+           (fold_pattern(r"напередодні|днем раніше|за день до цього"), -1),
            (fold_pattern(r"через (\w+) дн\w*"), 1)],
-    "ru": [(fold_pattern(r"в тот же день|тем же днем"), 0),
-           (fold_pattern(r"на следующий день"), 1), (fold_pattern(r"накануне"), -1),
-           (fold_pattern(r"через (\w+) дн\w*"), 1)],
+    "ru": [(fold_pattern(r"в тот же день|тем же днем|того же дня|в тот самый день|"
+                         r"в этот же день|этим же днем"), 0),
+           (fold_pattern(r"на следующий день|днем позже|на другой день"), 1),
+           (fold_pattern(r"накануне|днем ранее|днем раньше|за день до этого"), -1),
+           (fold_pattern(r"(?:через|спустя) (\w+) дн\w*"), 1)],
 }
 # "three days after he sent troops in on February 24": a date inside a clause that starts
 # with one of these is the reference point of the event, not its day

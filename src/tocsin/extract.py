@@ -53,7 +53,7 @@ from .fields import (
 from .gazetteer import Match
 from .knowledge import Knowledge
 from .model import Article, Attribution, Entity, Event, Sentence, SentenceFacts
-from .narrative_dates import HISTORY_BEFORE, NarrativeDates, is_historical
+from .narrative_dates import HISTORY_BEFORE, WIRE_TAG, NarrativeDates, is_historical
 from .nlp import Resources
 from .reading import Context, Mention, SentenceReading, Span
 from .textutil import fold
@@ -111,6 +111,13 @@ class ArticleExtractor:
             sent_matches = [self.res.gazetteer.find(
                 self.text, s.start, s.end, self.article.paragraphs[s.paragraph].language)
                 for s in sentences]
+        # a wire tag ("MOSCOW, May 3 (Reuters) -") says where the report was filed and who
+        # carries it: its agency is nothing of the news, its city may be the news's place
+        # but is not its actor
+        tags = [WIRE_TAG.match(self.text, s.start, s.end) for s in sentences]
+        sent_matches = [matches if tag is None else
+                        [m for m in matches if not tag.start("agency") <= m.start < tag.end()]
+                        for tag, matches in zip(tags, sent_matches, strict=True)]
         # First pass: every assessor named anywhere in the article (a report is often named
         # after the claims it makes), and every known person (a headline's bare name).
         named = [mn for matches in sent_matches for m in matches
@@ -125,7 +132,10 @@ class ArticleExtractor:
         facts: list[SentenceFacts] = []
         for i, (sent, matches) in enumerate(zip(sentences, sent_matches, strict=True)):
             doc = docs.get(sent.paragraph)
-            mentions = [mn for m in matches if (mn := self.actors.mention_from_match(m))]
+            tag = tags[i]
+            after_tag = sent.start if tag is None else tag.end()
+            mentions = [mn for m in matches if (mn := self.actors.mention_from_match(m))
+                        and mn.start >= after_tag]
             self.actors.voice = self.turns.voice_at(
                 self.text, sent.start, sent.paragraph,
                 self.article.paragraphs[sent.paragraph].start, mentions)

@@ -39,6 +39,11 @@ LEAD_SENTENCES = 5      # the dateline, headline and lede: where a report says w
 _CITY = r"[A-ZÀ-ÖА-ЯІЇЄҐ][\w'’.\-]{0,30}"
 DATELINE = re.compile(rf"{_CITY}(?:[ /]{_CITY}){{0,3}},[ \t]{{1,3}}([^,()\n]{{3,25}}?)[ \t]{{0,3}}"
                       r"(?:\([^)\n]{2,60}\)[ \t]{0,3})?[-–—]")
+# A wire tag, with or without its dateline: "(AFP) -", "PARIS (Reuters) -", "КИЇВ, 5 грудня
+# (Укрінформ) —". The agency in it carries the report, it is not the news's actor (the city
+# may well be the news's place).
+WIRE_TAG = re.compile(rf"(?:{_CITY}(?:[ /]{_CITY}){{0,3}}(?:,[ \t]{{1,3}}[^,()\n]{{3,25}}?)?"
+                      r"[ \t]{0,3})?(?P<agency>\([^)\n]{2,60}\))[ \t]{0,3}[-–—]")
 
 
 def is_historical(article: Article, years: tuple[tuple[int, int], ...],
@@ -189,12 +194,17 @@ class NarrativeDates:
         A recalled date ("Nous rappelons que le 6 décembre …") holds for the rest of its
         paragraph only; then the story's own date comes back."""
         self.end_aside(sent)
+        found = [d for d in self.sentence_dates(sent, language, lex)
+                 if not self.upcoming(d.date)]
+        told: EventDate | None = found[-1].date if found else None
         if event is not None and event.date is not None:
-            told: EventDate | None = event.date
-        else:
-            found = [d for d in self.sentence_dates(sent, language, lex)
-                     if not self.upcoming(d.date)]
-            told = found[-1].date if found else None
+            if not found and self.memory.last_date is not None and \
+                    not find_anaphors(self.text, sent.start, sent.end, language):
+                # an undated sentence does not move the story's day: a reaction dated to
+                # the report's day leaves "on the same day" and the details that follow on
+                # the day told before
+                return
+            told = event.date
         if told is None:
             return
         if self.memory.before_aside is None and self.recalls(sent, lex) and self.goes_back(told):
