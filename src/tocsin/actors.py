@@ -637,9 +637,9 @@ class Actors:
                 name = self.kb.country_name(system.country) or system.country
                 return Mention(r.start, r.start,
                                Entity(name, system.country, system.country), "country")
-        sides = {mn.entity.country for mn in r.mentions}
-        if etype not in judging and len(sides) == 1 and \
-                all(mn.kind == "adjective" for mn in r.mentions):
+        if etype not in judging and r.mentions and \
+                all(mn.kind == "adjective" for mn in r.mentions) and \
+                len({mn.entity.country for mn in r.mentions}) == 1:
             # "a new Russian ballistic missile was used": the one side the sentence names,
             # by its adjective only, owns what it describes
             return r.mentions[0]

@@ -102,7 +102,7 @@ ANAPHORIC: dict[str, list[tuple[str, int]]] = {
            (r"l'avant-veille", -2), (r"(\w+) jours? plus tard", 1),
            (r"(\w+) semaines? plus tard", 7)],
     "en": [(r"the same day|that day|hours later|earlier in the day|later in the day", 0),
-           (r"the (?:next|following) day|a day later", 1),
+           (r"the (?:next|following) day", 1),   # "a day later": the pattern below
            (r"the day before|the previous day|a day earlier", -1),
            (r"(\w+) days? later", 1), (r"(\w+) weeks? later", 7)],
     "uk": [(fold_pattern(r"того ж дня|того самого дня|в той же день|у той же день|"

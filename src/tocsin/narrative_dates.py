@@ -37,13 +37,14 @@ LEAD_SENTENCES = 5      # the dateline, headline and lede: where a report says w
 # (matched at a sentence's start: no leading blanks, bounded repeats, so that no input makes
 # it backtrack for long)
 _CITY = r"[A-ZÀ-ÖА-ЯІЇЄҐ][\w'’.\-]{0,30}"
-DATELINE = re.compile(rf"{_CITY}(?:[ /]{_CITY}){{0,3}},[ \t]{{1,3}}([^,()\n]{{3,25}}?)[ \t]{{0,3}}"
-                      r"(?:\([^)\n]{2,60}\)[ \t]{0,3})?[-–—]")
+_CITIES = rf"{_CITY}(?:[ /]{_CITY}){{0,3}}"
+_DAY_PART = r",[ \t]{1,3}([^,()\n]{3,25}?)"    # ", March 26": group 1, the day
+_AGENCY = r"\([^)\n]{2,60}\)[ \t]{0,3}"
+DATELINE = re.compile(rf"{_CITIES}{_DAY_PART}[ \t]{{0,3}}(?:{_AGENCY})?[-–—]")
 # A wire tag, with or without its dateline: "(AFP) -", "PARIS (Reuters) -", "КИЇВ, 5 грудня
 # (Укрінформ) —". The agency in it carries the report, it is not the news's actor (the city
 # may well be the news's place).
-WIRE_TAG = re.compile(rf"(?:{_CITY}(?:[ /]{_CITY}){{0,3}}(?:,[ \t]{{1,3}}[^,()\n]{{3,25}}?)?"
-                      r"[ \t]{0,3})?(?P<agency>\([^)\n]{2,60}\))[ \t]{0,3}[-–—]")
+WIRE_TAG = re.compile(rf"(?:{_CITIES}(?:{_DAY_PART})?[ \t]{{0,3}})?(?P<agency>{_AGENCY})[-–—]")
 
 
 def is_historical(article: Article, years: tuple[tuple[int, int], ...],
