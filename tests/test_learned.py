@@ -431,3 +431,52 @@ def test_a_conventional_strike_report_is_told_from_a_nuclear_story() -> None:
     assert not war(KINZHAL_NIGHT.replace("six Kinzhal missiles", "an Oreshnik missile"))
     second = KINZHAL_NIGHT.split("\n\n")[1]        # what the strikes left
     assert not war(KINZHAL_NIGHT.replace(second, "The governor gave no details."))
+
+
+def test_an_article_threshold_keeps_details_of_sure_articles_only() -> None:
+    from tocsin.train import Scored, choose_article_threshold, choose_thresholds, counts, f_beta
+
+    classes = ("none", "threat")
+    rng = np.random.default_rng(3)
+
+    def row(p: float, doc: str, event: bool) -> Scored:
+        gold = ("threat",) if event else ()
+        return Scored(np.array([1 - p, p]), frozenset(gold), gold, False, "en", doc)
+
+    rows = []
+    for a in range(60):   # signal articles: one sure sentence, details judged less surely
+        rows.append(row(0.9, f"a{a}", True))
+        rows += [row(p, f"a{a}", True) for p in rng.uniform(0.15, 0.5, 3)]
+        rows += [row(p, f"a{a}", False) for p in rng.uniform(0.0, 0.25, 3)]
+    for d in range(60):   # distractors: doubtful sentences only
+        rows += [row(p, f"d{d}", False) for p in rng.uniform(0.05, 0.3, 5)]
+    first, second = choose_thresholds(rows, classes, 0, 0.2)
+    article = choose_article_threshold(rows, classes, first, second, 0, 1.25)
+    assert article < first
+    with_it = counts(rows, classes, first, second, 0, article)
+    without = counts(rows, classes, first, second, 0)
+    assert with_it[2] < without[2]                 # fewer details missed
+    assert f_beta(*with_it, 1.25) > f_beta(*without, 1.25)
+    # a distractor's sentences at the article threshold stay silent: no sure sentence there
+    lone = [row(article + 0.01, "d-lone", False)]
+    assert counts(lone, classes, first, second, 0, article) == (0, 0, 0)
+    assert counts(lone, classes, article, second, 0) == (0, 1, 0)
+    # beta 1 keeps a single threshold when it scores best
+    assert choose_article_threshold(rows[:1], classes, first, second, 0, 1.0) == first
+    assert f_beta(10, 0, 0, 1.0) == 1.0 and f_beta(0, 5, 5, 2.0) == 0.0
+
+
+def test_a_model_judges_details_only_in_an_article_with_a_sure_sentence() -> None:
+    from tocsin.pipeline import ArticleJudge
+
+    model = load_model()
+    assert model.article_threshold is not None and model.article_threshold < model.threshold
+    probs = np.zeros(len(model.classes))
+    k = model.classes.index("threat")
+    probs[k] = (model.threshold + model.article_threshold) / 2
+    probs[model.classes.index("none")] = 1 - probs[k]
+    assert not model.sure(probs) and [t for t, _ in model.decide(probs)] == ["threat"]
+    probs[k], probs[model.classes.index("none")] = 0.95, 0.05
+    assert model.sure(probs)
+    judge = ArticleJudge(model, None)
+    assert judge(None) == [] and not judge.sure   # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -973,7 +974,11 @@ def _cross_validate(gold: tuple[str, ...], root: str, folds: int, manifest: str,
               "does not depend on it).")
 @click.option("--cache", type=click.Path(dir_okay=False),
               help="Keep sentence embeddings in this .npz file between trainings.")
-def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | None) -> None:
+@click.option("--recall-weight", type=click.FloatRange(min=0.1, max=10.0), default=None,
+              help="Beta of the out-of-fold F-score the decision threshold maximises "
+              "(>1 favours recall; default: the shipped model's).")
+def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | None,
+              recall_weight: float | None) -> None:
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""
     from .embed import DiskCachedEncoder, Encoder
     from .learned import MODEL_PATH, save_model
@@ -983,7 +988,10 @@ def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | No
         corpora = load_manifest(Path(manifest))
         encoder = DiskCachedEncoder(Encoder(threads), cache) if cache else Encoder(threads)
         with err.status("embedding and fitting…") as status:
-            model = train(corpora, Settings(embed_threads=threads), TrainConfig(jobs=threads),
+            config = TrainConfig(jobs=threads)
+            if recall_weight is not None:
+                config = replace(config, recall_weight=recall_weight)
+            model = train(corpora, Settings(embed_threads=threads), config,
                           encoder=encoder, progress=lambda d: status.update(d))
         if isinstance(encoder, DiskCachedEncoder):
             encoder.save()

@@ -136,6 +136,11 @@ class SentenceModel:
     # (n_features, n_hidden) and (n_hidden,); ``weights`` is then (n_hidden, n_classes)
     hidden_weights: np.ndarray | None = None
     hidden_bias: np.ndarray | None = None
+    # in an article where one sentence reaches ``threshold`` (:meth:`sure`), the others' best
+    # type from this probability (None: ``threshold``): a detail told without a nuclear word
+    # is judged less surely than the signal it continues; the caller drops the events of an
+    # article with no sure sentence, so a distractor stays as silent as without it
+    article_threshold: float | None = None
 
     def with_neighbours(self, x: np.ndarray) -> np.ndarray:
         """Feature rows (:func:`feature_vector`) completed with the similarities to the
@@ -157,14 +162,27 @@ class SentenceModel:
             return p
         return float(np.interp(p, xs, ys))
 
+    @property
+    def floor(self) -> float:
+        """The lowest probability at which a sentence's best type can be an event."""
+        if self.article_threshold is None:
+            return self.threshold
+        return min(self.threshold, self.article_threshold)
+
+    def sure(self, probs: np.ndarray) -> bool:
+        """Whether the sentence's best type reaches the threshold itself."""
+        return any(float(p) >= self.threshold
+                   for p, c in zip(probs, self.classes, strict=True) if c != NONE)
+
     def decide(self, probs: np.ndarray) -> list[tuple[str, float]]:
-        """The events of one sentence: the most probable type over the threshold, and a
-        second one (a deployment announced as a threat) over the second threshold."""
+        """The events of one sentence: the most probable type over the article threshold
+        (see ``article_threshold``), and a second one (a deployment announced as a threat)
+        over the second threshold."""
         order = [k for k in np.argsort(-probs) if self.classes[k] != NONE]
         out: list[tuple[str, float]] = []
         for rank, k in enumerate(order[:2]):
             p = float(probs[k])
-            if p >= (self.threshold if rank == 0 else self.second_threshold):
+            if p >= (self.floor if rank == 0 else self.second_threshold):
                 out.append((self.classes[k], self.calibrated(p)))
         return out
 
@@ -264,6 +282,7 @@ def save_model(model: SentenceModel, path: Path) -> None:
         "mean": model.mean.tolist(), "scale": model.scale.tolist(),
         "weights": model.weights.tolist(), "bias": model.bias.tolist(),
         "threshold": model.threshold, "second_threshold": model.second_threshold,
+        "article_threshold": model.article_threshold,
         "calibration": [list(model.calibration[0]), list(model.calibration[1])],
         "card": model.card,
         "neighbours": model.neighbours.to_json() if model.neighbours is not None else None,
@@ -326,6 +345,8 @@ def load_model(path: Path = MODEL_PATH) -> SentenceModel:
         calibration=(tuple(data["calibration"][0]), tuple(data["calibration"][1])),
         card=data.get("card", {}),
         neighbours=Neighbours.from_json(data["neighbours"]) if data.get("neighbours") else None,
-        hidden_weights=hidden_weights, hidden_bias=hidden_bias)
+        hidden_weights=hidden_weights, hidden_bias=hidden_bias,
+        article_threshold=(None if data.get("article_threshold") is None
+                           else float(data["article_threshold"])))
 
 

