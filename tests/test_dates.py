@@ -21,6 +21,12 @@ PUB = date(2024, 11, 21)   # a Thursday
     ("en", "In October the drills were held.", PUB, (2024, 10, None)),
     ("ru", "В декабре прошли учения.", date(2025, 9, 1), (2024, 12, None)),
     ("fr", "Hier, le ministre a parlé.", PUB, (2024, 11, 20)),
+    # the night before a report is the day before it; this evening is the report's day
+    ("en", "Speaking at a dinner last night, the president warned of war.", PUB, (2024, 11, 20)),
+    ("en", "The minister will address the nation tonight.", PUB, (2024, 11, 21)),
+    ("fr", "Le ministre a réagi la nuit dernière.", PUB, (2024, 11, 20)),
+    ("uk", "Минулої ночі ворог запустив ракети.", PUB, (2024, 11, 20)),
+    ("ru", "Прошлой ночью министр выступил с заявлением.", PUB, (2024, 11, 20)),
     ("fr", "Mardi, le ministre a parlé.", PUB, (2024, 11, 19)),
     ("fr", "Jeudi, le ministre a parlé.", PUB, (2024, 11, 21)),      # the publication day itself
     ("fr", "En février 2023, rien.", None, (2023, 2, None)),

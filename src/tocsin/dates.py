@@ -56,11 +56,17 @@ WEEKDAYS: dict[str, list[tuple[str, int]]] = {
          "субботу суббота", "воскресенье"]) for d in ds.split()],
 }
 # deictic words -> days before the publication date
+# (the night before a report is the day before it: "last night" in a morning paper; not "ce
+# soir", whose "ce soir-là" is anaphoric)
 DEICTIC: dict[str, dict[str, int]] = {
-    "fr": {"aujourd'hui": 0, "ce matin": 0, "hier": 1, "avant-hier": 2},
-    "en": {"today": 0, "this morning": 0, "yesterday": 1},
-    "uk": {fold("сьогодні"): 0, fold("вчора"): 1, fold("учора"): 1, fold("позавчора"): 2},
-    "ru": {fold("сегодня"): 0, fold("вчера"): 1, fold("позавчера"): 2},
+    "fr": {"aujourd'hui": 0, "ce matin": 0, "cet apres-midi": 0, "hier": 1, "avant-hier": 2,
+           "la nuit derniere": 1},
+    "en": {"today": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+           "tonight": 0, "yesterday": 1, "last night": 1},
+    "uk": {fold("сьогодні"): 0, fold("вчора"): 1, fold("учора"): 1, fold("позавчора"): 2,
+           fold("минулої ночі"): 1},
+    "ru": {fold("сегодня"): 0, fold("вчера"): 1, fold("позавчера"): 2,
+           fold("прошлой ночью"): 1, fold("минувшей ночью"): 1},
 }
 # "from April 3", "с 3 апреля": a starting point looks ahead, so a yearless day after the
 # publication day is this year's, not last year's
