@@ -975,8 +975,9 @@ def _cross_validate(gold: tuple[str, ...], root: str, folds: int, manifest: str,
 @click.option("--cache", type=click.Path(dir_okay=False),
               help="Keep sentence embeddings in this .npz file between trainings.")
 @click.option("--recall-weight", type=click.FloatRange(min=0.1, max=10.0), default=None,
-              help="Beta of the out-of-fold F-score the decision threshold maximises "
-              "(>1 favours recall; default: the shipped model's).")
+              help="Beta of the out-of-fold F-score the article threshold maximises (a "
+              "sentence's threshold in an article with a sure one; >1 favours recall; "
+              "default: the shipped model's).")
 def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | None,
               recall_weight: float | None) -> None:
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""

@@ -171,8 +171,7 @@ class SentenceModel:
 
     def sure(self, probs: np.ndarray) -> bool:
         """Whether the sentence's best type reaches the threshold itself."""
-        return any(float(p) >= self.threshold
-                   for p, c in zip(probs, self.classes, strict=True) if c != NONE)
+        return top_event_probability(probs, self.classes) >= self.threshold
 
     def decide(self, probs: np.ndarray) -> list[tuple[str, float]]:
         """The events of one sentence: the most probable type over the article threshold
@@ -185,6 +184,11 @@ class SentenceModel:
             if p >= (self.floor if rank == 0 else self.second_threshold):
                 out.append((self.classes[k], self.calibrated(p)))
         return out
+
+
+def top_event_probability(probs: np.ndarray, classes: Sequence[str]) -> float:
+    """The probability of the most probable event type (not "none")."""
+    return max(float(p) for p, c in zip(probs, classes, strict=True) if c != NONE)
 
 
 # ---- features -----------------------------------------------------------------------

@@ -44,6 +44,7 @@ from .learned import (
     SentenceModel,
     article_vectors,
     rule_feature_names,
+    top_event_probability,
     with_neighbours,
 )
 from .model import EVENT_TYPES, Article, RawDocument
@@ -85,7 +86,7 @@ class TrainConfig:
     context_dropout: bool = True             # also learn each sentence read without context
     min_second: float = 0.2                  # lowest second-type threshold considered
     recall_weight: float = 1.25              # beta of the F-score the article threshold
-                                             # maximises (1: no article threshold)
+                                             # maximises (1: F1)
     neighbours: int = NEIGHBOURS             # nearest event sentences per type (0: none)
     hidden: int = 128                        # hidden units per network (0: one softmax, C=c)
     alpha: float = 1.0                       # the networks' L2 penalty
@@ -359,10 +360,6 @@ def _emitted(s: Scored, classes: Sequence[str], first: float, second: float
     return out
 
 
-def _top(s: Scored, classes: Sequence[str]) -> float:
-    return max(float(p) for p, c in zip(s.probs, classes, strict=True) if c != NONE)
-
-
 def emitted_rows(scored: Sequence[Scored], classes: Sequence[str], first: float,
                  second: float, article: float | None = None
                  ) -> list[list[tuple[str, float]]]:
@@ -371,7 +368,7 @@ def emitted_rows(scored: Sequence[Scored], classes: Sequence[str], first: float,
     that in a document where some row reaches ``first``."""
     if article is None or article >= first:
         return [_emitted(s, classes, first, second) for s in scored]
-    sure = {s.doc for s in scored if _top(s, classes) >= first}
+    sure = {s.doc for s in scored if top_event_probability(s.probs, classes) >= first}
     return [_emitted(s, classes, article if s.doc in sure else first, second) for s in scored]
 
 
@@ -396,7 +393,7 @@ def counts(scored: Sequence[Scored], classes: Sequence[str], first: float, secon
 
 
 def f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return f_beta(tp, fp, fn, 1.0)
 
 
 def f_beta(tp: int, fp: int, fn: int, beta: float) -> float:
