@@ -143,3 +143,30 @@ def test_the_one_side_an_adjective_names_owns_the_missile_used() -> None:
         "Вранці була випробувана нова російська міжконтинентальна балістична ракета з "
         "ядерною боєголовкою.", RULES, published="2024-11-21")
     assert found and found[0].actor is not None and found[0].actor.country == "RUS"
+
+
+def test_a_headline_that_names_no_one_is_the_signallers_the_lede_names() -> None:
+    found = events(
+        "Nuclear war if we lose, the former president warns\n\n"
+        "Dmitry Medvedev warned on Monday that Russia would use nuclear weapons if it lost "
+        "the war in Ukraine.", RULES, published="2023-01-17")
+    headline = starting(found, "Nuclear war if we lose")
+    assert headline.actor is not None and headline.actor.country == "RUS"
+
+
+def test_an_unsided_event_borrows_from_its_own_kind_the_next_first() -> None:
+    from tocsin.actors import borrow_actors
+    from tocsin.model import Entity
+
+    def ev(etype: str, country: str | None) -> Event:
+        actor = Entity(country or "someone", country) if country or etype == "reaction" \
+            else None
+        return Event(event_id=etype, doc="d", content_id="d", type=etype, span=(0, 1),
+                     sentence=etype, actor=actor, target=None, weapon=None, location=None,
+                     date=None, modality="asserted", attribution=None, quote=None,
+                     confidence=0.9, language="en")
+
+    found = borrow_actors([ev("threat", None), ev("reaction", None), ev("threat", "RUS"),
+                           ev("assessment", "USA"), ev("exercise", None)])
+    assert [e.actor.country if e.actor else None for e in found] == \
+        ["RUS", "USA", "RUS", "USA", "RUS"]

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from .gazetteer import Gazetteer, Match, Ref
 from .knowledge import Actor, Knowledge, LanguageLexicon
-from .model import Entity
+from .model import Entity, Event
 from .reading import (
     STORY_WINDOW,
     Context,
@@ -666,6 +667,30 @@ class Actors:
                            actor.source_kind)
         return Mention(r.start, r.start, Entity(country.name, country.code, country.code),
                        "country")
+
+
+def borrow_actors(events: Sequence[Event]) -> list[Event]:
+    """An article's events whose sentence names no side take the side of the next event of
+    the same kind (signal or judgment) that has one, else of the last before. A headline
+    names its signaller later ("NUCLEAR WAR IF WE LOSE" above "Medvedev warned …"); a
+    judgment told before its author is named is that author's. Reading sentence by sentence
+    (:meth:`Actors.fallback_actor`) only sees what came before."""
+    def judging(e: Event) -> bool:
+        return e.type in ("assessment", "reaction")
+
+    def sided(e: Event) -> bool:
+        return e.actor is not None and e.actor.country is not None
+
+    out = list(events)
+    for i, e in enumerate(events):
+        if sided(e):
+            continue
+        after = (o for o in events[i + 1:] if sided(o) and judging(o) == judging(e))
+        before = (o for o in reversed(events[:i]) if sided(o) and judging(o) == judging(e))
+        donor = next(after, None) or next(before, None)
+        if donor is not None:
+            out[i] = replace(e, actor=donor.actor)
+    return out
 
 
 # ---- the parse --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .actors import borrow_actors
 from .budget import OverBudget, check, time_limit
 from .candidates import (
     civil_story,
@@ -219,8 +220,8 @@ def judged_events(article: Article, p: Prepared, res: Resources,
                                    p.matches, p.cues)
     if judge is not None and not judge.sure:
         return []   # only sentences under the threshold: none would be kept without them
-    return present(weapons_told(corroborated(events, facts, settings), p, res),
-                   article, settings)
+    return borrow_actors(present(weapons_told(corroborated(events, facts, settings), p, res),
+                                 article, settings))
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
