@@ -170,3 +170,17 @@ def test_an_unsided_event_borrows_from_its_own_kind_the_next_first() -> None:
                            ev("assessment", "USA"), ev("exercise", None)])
     assert [e.actor.country if e.actor else None for e in found] == \
         ["RUS", "USA", "RUS", "USA", "RUS"]
+
+
+def test_a_web_pages_lede_dates_its_headline_below_the_menus() -> None:
+    found = events(
+        "WORLD NEWS TODAY\n\nHome | World | Politics | Business | Sport | Video\n\n"
+        "[Cookie notice] This site uses cookies. By continuing you accept them. [Close]\n\n"
+        "Putin puts nuclear deterrence forces on special alert\n\nBy Jane Doe\n\n"
+        "Updated 28 February 2022, 07:10\n\n"
+        "Russia's president has ordered the country's nuclear deterrence forces onto a special "
+        "regime of combat duty, the Kremlin said.\n\n"
+        "Vladimir Putin gave the order yesterday at a meeting with his defence minister and "
+        "the chief of the general staff.", RULES, published="2022-02-28")
+    for words in ("Putin puts", "Russia's president"):
+        assert starting(found, words).date == EventDate(2022, 2, 27)

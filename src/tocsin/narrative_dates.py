@@ -27,11 +27,12 @@ from .knowledge import LanguageLexicon
 from .model import Article, Event, EventDate, Sentence
 from .reading import Context, SentenceReading, Span
 from .textutil import fold
+from .voice import SENTENCE_END, SENTENCE_WORDS
 
 HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
 NEWS_CYCLE_DAYS = 3     # a narrative date this close to publication still dates a judgment
-LEAD_SENTENCES = 5      # the dateline, headline and lede: where a report says which day its news is
+LEDE_SENTENCES = 3      # the body's first sentences: where a report says which day its news is
 # A wire dateline: "MOSCOW/KYIV, March 26 (Agency) -", "СЕУЛ, 28 сентября (Агентство) —".
 # Its date is the report's, not the news's ("... said in remarks aired late on Saturday").
 # (matched at a sentence's start: no leading blanks, bounded repeats, so that no input makes
@@ -83,7 +84,7 @@ class NarrativeDates:
         earlier episode). Sentences told before that date happen on it."""
         if self.date_base is None:
             return
-        for idx, sent in enumerate(sentences[:LEAD_SENTENCES]):
+        for idx, sent in enumerate(self.lead(sentences)):
             for d in self.sentence_dates(sent, language, lex):
                 day = d.date.as_day()
                 if d.reference or day is None or day == self.date_base:
@@ -91,6 +92,19 @@ class NarrativeDates:
                 if 0 < (self.date_base - day).days <= NEWS_CYCLE_DAYS:
                     self.lead_day = (d.date, idx)
                 return   # the lede's first other date decides, whichever it is
+
+    def lead(self, sentences: list[Sentence]) -> list[Sentence]:
+        """The headline, the dateline and the lede: every line up to the body's third
+        sentence. A web page puts menus, a cookie notice and a byline above its lede, so the
+        lede is counted in sentences of prose, not from the top."""
+        prose = 0
+        for k, sent in enumerate(sentences):
+            line = self.text[sent.start : sent.end].strip()
+            if len(line.split()) >= SENTENCE_WORDS and line.endswith(SENTENCE_END):
+                prose += 1
+                if prose == LEDE_SENTENCES:
+                    return sentences[: k + 1]
+        return sentences
 
     def dateline(self, sent: Sentence) -> re.Match[str] | None:
         """The wire dateline opening the sentence, if any (it names a day: a digit)."""
