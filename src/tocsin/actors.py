@@ -27,7 +27,7 @@ from typing import Any
 
 from .gazetteer import Gazetteer, Match, Ref
 from .knowledge import Actor, Knowledge, LanguageLexicon
-from .model import Entity, Event
+from .model import RESPONSE_TYPES, Entity, Event
 from .reading import (
     STORY_WINDOW,
     Context,
@@ -598,7 +598,7 @@ class Actors:
         if etype in SPEECH_TYPES:
             if speaker is not None:
                 return speaker
-            if self.voice is not None and etype in ("assessment", "reaction"):
+            if self.voice is not None and etype in RESPONSE_TYPES:
                 return self.voice   # an official text's unsigned judgment is its issuer's
             if etype == "assessment":
                 return nearest_assessor(r.start, r.assessors)
@@ -626,7 +626,7 @@ class Actors:
         on judging), else the state that fields the system named ("a Sarmat was
         launched"). A quoted speaker is not the voice of the unsigned judgments around the
         quote (in news and analysis those are the writer's), so none is taken from them."""
-        judging = ("assessment", "reaction")
+        judging = RESPONSE_TYPES
         previous = self.memory.last_emitted
         if previous is not None and previous[0].actor is not None and \
                 r.index - previous[1] <= STORY_WINDOW and \
@@ -676,7 +676,7 @@ def borrow_actors(events: Sequence[Event]) -> list[Event]:
     judgment told before its author is named is that author's. Reading sentence by sentence
     (:meth:`Actors.fallback_actor`) only sees what came before."""
     def judging(e: Event) -> bool:
-        return e.type in ("assessment", "reaction")
+        return e.type in RESPONSE_TYPES
 
     def sided(e: Event) -> bool:
         return e.actor is not None and e.actor.country is not None

@@ -52,7 +52,15 @@ from .fields import (
 )
 from .gazetteer import Match
 from .knowledge import Knowledge
-from .model import Article, Attribution, Entity, Event, Sentence, SentenceFacts
+from .model import (
+    RESPONSE_TYPES,
+    Article,
+    Attribution,
+    Entity,
+    Event,
+    Sentence,
+    SentenceFacts,
+)
 from .narrative_dates import HISTORY_BEFORE, WIRE_TAG, NarrativeDates, is_historical
 from .nlp import Resources
 from .reading import Context, Mention, SentenceReading, Span
@@ -158,14 +166,14 @@ class ArticleExtractor:
             if chosen:
                 memory.last_emitted = (chosen[-1], i)
             signallers = [e.actor for e in chosen if e.actor is not None and e.actor.country
-                          and e.type not in ("assessment", "reaction")]
+                          and e.type not in RESPONSE_TYPES]
             if signallers:
                 memory.last_signaller = signallers[-1]
             if ev is not None:
                 memory.last_event = ev
                 memory.last_event_sentence = i
                 memory.events_so_far += 1
-                if ev.type not in ("assessment", "reaction") and ev.actor is not None \
+                if ev.type not in RESPONSE_TYPES and ev.actor is not None \
                         and ev.actor.country:
                     memory.signal_sides.add(ev.actor.country)
             memory.remember(mentions)
@@ -198,7 +206,7 @@ class ArticleExtractor:
         speaker = reading.speaker if reading is not None else None
         last = self.memory.last_event
         signaller = speaker is not None and last is not None and last.actor is not None and \
-            last.type not in ("assessment", "reaction") and \
+            last.type not in RESPONSE_TYPES and \
             speaker.entity.country is not None and speaker.entity.country == last.actor.country
         years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", cues.folded)]
         parties = {mn.entity.id or mn.entity.name for mn in mentions if mn.kind != "adjective"}
@@ -320,7 +328,7 @@ class ArticleExtractor:
                     modality: str, explicit: bool, inherited: bool) -> Event:
         sent, stext = r.sentence, r.text
         weapon = pick_weapon(self.kb, self.text, r.matches, explicit, r.weapon_before)
-        if etype not in ("assessment", "reaction") and actor is not None and \
+        if etype not in RESPONSE_TYPES and actor is not None and \
                 actor.kind == "person" and actor.entity.country is None:
             actor = side_named_after(actor, r) or actor
         if actor is None or (actor.kind == "anonymous" and actor.entity.country is None):
@@ -330,7 +338,7 @@ class ArticleExtractor:
                 actor = voice   # an official text's unsigned statement is its issuer's
             else:
                 actor = self.actors.fallback_actor(etype, r, weapon)
-        if etype in ("assessment", "reaction") and (actor is None or actor.entity.country is None):
+        if etype in RESPONSE_TYPES and (actor is None or actor.entity.country is None):
             actor = self.actors.home_voice(actor, r)
         location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)
         target = pick_target(etype, r.mentions, actor, location)
@@ -342,7 +350,7 @@ class ArticleExtractor:
             # a reaction to the previous sentence's signal targets its author
             target = Mention(sent.start, sent.start, last.actor, "previous")
         when = self.dates.pick_date(r, trigger, future=modality == "planned",
-                                    judgment=etype in ("assessment", "reaction"))
+                                    judgment=etype in RESPONSE_TYPES)
         attribution = None
         if speaker is not None:
             attribution = Attribution(speaker.entity.name, speaker.source_kind

@@ -11,6 +11,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "threat", "doctrine", "exercise", "deployment", "readiness",
     "test", "arms_control", "assessment", "reaction", "use",
 )
+# judgments of someone else's signal (the spec's assessment and reaction), not signals
+RESPONSE_TYPES = frozenset({"assessment", "reaction"})
 MODALITIES: tuple[str, ...] = ("asserted", "hedged", "conditional", "negated", "planned")
 ATTRIBUTION_KINDS: tuple[str, ...] = (
     "official", "intelligence", "analyst", "media", "anonymous", "none",

@@ -27,7 +27,7 @@ from .knowledge import LanguageLexicon
 from .model import Article, Event, EventDate, Sentence
 from .reading import Context, SentenceReading, Span
 from .textutil import fold
-from .voice import SENTENCE_END, SENTENCE_WORDS
+from .voice import reads_as_sentence
 
 HISTORY_BEFORE = 2000  # years before this, alone in a sentence, mark history or background
 ASIDE_DAYS = 3          # a recalled date this far back is an aside, not the story's day
@@ -99,8 +99,7 @@ class NarrativeDates:
         lede is counted in sentences of prose, not from the top."""
         prose = 0
         for k, sent in enumerate(sentences):
-            line = self.text[sent.start : sent.end].strip()
-            if len(line.split()) >= SENTENCE_WORDS and line.endswith(SENTENCE_END):
+            if reads_as_sentence(self.text[sent.start : sent.end].strip()):
                 prose += 1
                 if prose == LEDE_SENTENCES:
                     return sentences[: k + 1]

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from .knowledge import Knowledge
-from .model import Event, EventDate
+from .model import RESPONSE_TYPES, Event, EventDate
 from .textutil import fold, words
 
 # Days two mentions of one happening may lie apart, per type (a deployment is announced,
@@ -41,7 +41,6 @@ CROSS_TYPE_WINDOW = 7      # a test and the threat that came with it: same week
 RECENT_DAYS = 3            # an undated mention most likely reports the last few days
 NEAR_CHARS = 400           # "nearby" sentences of one article
 MIN_SCORE = 2.0
-RESPONSE_TYPES = frozenset({"assessment", "reaction"})
 STOPWORDS = frozenset({  # only words longer than three letters matter (see Mention.of)
     "that", "with", "from", "this", "have", "said", "pour", "dans", "avec", "sont", "leur",
     "також", "було", "який", "было", "также", "который", "about", "their",

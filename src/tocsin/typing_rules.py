@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 from .cues import Cues
 from .knowledge import LanguageLexicon
+from .model import RESPONSE_TYPES
 from .reading import (
     STORY_WINDOW,
     Context,
@@ -79,7 +80,7 @@ def inherits_context(idx: int, cues: Cues, mentions: Sequence[Mention], lex: Lan
     judging = cues.has("assessment") or cues.has("belief")
     assessor_named = any(mn.source_kind in ("intelligence", "analyst") for mn in mentions)
     # naming the author of a signal (not of an earlier judgment) refers back to it
-    names_signaller = names_actor and last.type not in ("assessment", "reaction")
+    names_signaller = names_actor and last.type not in RESPONSE_TYPES
     if gap <= 2 and (judging or assessor_named) and (
             cues.has("signal_reference") or names_signaller):
         return True
@@ -108,7 +109,7 @@ def points_back(cues: Cues, name: str, lex: LanguageLexicon) -> bool:
 def justifies_own_signal(speaker: Mention, mentions: Sequence[Mention], memory: Context) -> bool:
     """Is the speaker the author (or the author's side) of the signal just before?"""
     last = memory.last_event
-    if last is None or last.actor is None or last.type in ("assessment", "reaction"):
+    if last is None or last.actor is None or last.type in RESPONSE_TYPES:
         return False
     same = speaker.entity.id is not None and speaker.entity.id == last.actor.id
     own = same or bool(speaker.entity.country

@@ -42,6 +42,11 @@ WORD = re.compile(r"\w[\w.-]*")
 SENTENCE_END = (".", "!", "?", "»", "”", '"')
 
 
+def reads_as_sentence(line: str) -> bool:
+    """Is a (stripped) line a sentence of prose, not a title, menu or byline?"""
+    return len(WORD.findall(line)) >= SENTENCE_WORDS and line.endswith(SENTENCE_END)
+
+
 def header_lines(text: str) -> Iterator[tuple[int, int]]:
     """Spans of the non-empty lines above the body (the first long line)."""
     seen = 0
@@ -49,9 +54,8 @@ def header_lines(text: str) -> Iterator[tuple[int, int]]:
         line = m.group().strip()
         if not line:
             continue
-        words = len(WORD.findall(line))
-        if words >= BODY_WORDS or seen >= HEADER_LINES or (
-                words >= SENTENCE_WORDS and line.endswith(SENTENCE_END)):
+        if len(WORD.findall(line)) >= BODY_WORDS or seen >= HEADER_LINES or \
+                reads_as_sentence(line):
             return
         seen += 1
         yield m.start(), m.end()
