@@ -3,6 +3,7 @@ headlines, bodies of a named state, wire datelines. The texts are written for th
 
 from __future__ import annotations
 
+from tocsin.knowledge import load_knowledge
 from tocsin.model import Event, EventDate
 from tocsin.settings import Settings
 
@@ -167,9 +168,34 @@ def test_an_unsided_event_borrows_from_its_own_kind_the_next_first() -> None:
                      confidence=0.9, language="en")
 
     found = borrow_actors([ev("threat", None), ev("reaction", None), ev("threat", "RUS"),
-                           ev("assessment", "USA"), ev("exercise", None)])
+                           ev("assessment", "USA"), ev("exercise", None)], load_knowledge())
     assert [e.actor.country if e.actor else None for e in found] == \
         ["RUS", "USA", "RUS", "USA", "RUS"]
+
+
+def test_a_signal_told_without_its_doer_is_the_states_not_the_person_named_before() -> None:
+    found = events(
+        "Putin oversaw the drills of the strategic nuclear forces on Tuesday, the Kremlin "
+        "said.\n\n"
+        "A Yars intercontinental ballistic missile was launched from the Plesetsk cosmodrome "
+        "at a target range on Kamchatka.", RULES, published="2024-10-29")
+    order = starting(found, "Putin oversaw")
+    launch = starting(found, "A Yars")
+    assert order.actor is not None and order.actor.name == "Vladimir Putin"
+    assert launch.actor is not None and launch.actor.name == "Russia"
+    assert launch.actor.country == "RUS"
+
+
+def test_a_military_district_where_drills_happen_is_not_their_signaller() -> None:
+    found = events(
+        "The Russian defence ministry said on Tuesday it had begun the first stage of drills "
+        "with non-strategic nuclear weapons.\n\n"
+        "The drills are taking place in the Southern Military District.",
+        RULES, published="2024-05-21")
+    assert found
+    for e in found:
+        assert e.actor is not None and e.actor.country == "RUS"
+        assert e.actor.name != "Southern Military District"
 
 
 def test_a_web_pages_lede_dates_its_headline_below_the_menus() -> None:

@@ -142,3 +142,19 @@ def test_machine_translation_soft_flag() -> None:
     assert not machine_translated(clean, kb, gaz)
     assert machine_translated(garbled, kb, gaz)
     assert machine_translated("Sergei Shoigu parlait. Plus tard, Shoiga a répondu.", kb, gaz)
+
+
+def test_in_one_article_a_state_and_its_leader_are_one_actor() -> None:
+    from dataclasses import replace
+    day = EventDate(2031, 5, 20)
+    state = Entity("Norlandia", "XN", "XN")
+    order = ev("a", "tass.txt", "exercise", "Aldric Venn", "XN", None,
+               "Venn ordered drills of the strategic forces.", when=day)
+    launch = replace(ev("b", "tass.txt", "test", "Norlandia", "XN", None,
+                        "A missile was launched at a range in the north.", start=2000,
+                        when=day), actor=state)
+    # the details of the leader's drill, told further on without naming him, are his story
+    assert groups(cluster([order, launch], PUB)) == [["a", "b"]]
+    # in another article, the state's launch is not tied to his order by their side alone
+    elsewhere = replace(launch, doc="herald.txt", content_id="herald.txt")
+    assert groups(cluster([order, elsewhere], PUB)) == [["a"], ["b"]]

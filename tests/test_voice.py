@@ -126,3 +126,32 @@ def test_a_person_of_no_known_side_gives_way_to_the_side_named_after() -> None:
     assert side_named_after(presenter, reading(before, presenter, russia, ryabkov)) == ryabkov
     assert side_named_after(presenter, reading(before, presenter, russia)) == russia
     assert side_named_after(presenter, reading(before, presenter)) is None
+
+
+INTERVIEW = ("«Иллюзий быть не должно»: Сергей Рябков о договоре и ракетах\n\n"
+             "Мы поговорили с заместителем министра иностранных дел Сергеем Рябковым о том, "
+             "что будет после истечения договора.\n\n"
+             "— Американцы говорят о возобновлении ядерных испытаний. Что вы ответите?\n\n"
+             "— Если Соединённые Штаты проведут ядерное испытание, мы ответим зеркально.\n\n"
+             "— Готова ли Россия вернуть боезаряды на носители?\n\n"
+             "— Мы не будем наращивать ядерный арсенал первыми.\n")
+
+
+def test_an_interviews_dash_answers_are_the_interviewees() -> None:
+    """"— question? / — answer": the answers' first person is the person the headline and
+    the introduction name; the questions are no one's voice."""
+    from tocsin.actors import Actors
+    from tocsin.voice import interviewee
+
+    res = get_resources(Settings())
+    actors = Actors(res.kb, res.gazetteer, INTERVIEW, None, Context())
+    found = interviewee(INTERVIEW, "ru", res.gazetteer, actors.mention_from_match)
+    assert found is not None and found.entity.name == "Sergei Ryabkov"
+    # a dialogue that asks nothing is not an interview
+    told = INTERVIEW.replace("?", ".")
+    assert interviewee(told, "ru", res.gazetteer, actors.mention_from_match) is None
+
+    events = process_document(doc(INTERVIEW, "2026-02-10"), Settings(learned=False)).events
+    answer = [e for e in events if "ответим зеркально" in e.sentence]
+    assert answer and answer[0].actor is not None
+    assert answer[0].actor.name == "Sergei Ryabkov"

@@ -669,12 +669,51 @@ class Actors:
                        "country")
 
 
-def borrow_actors(events: Sequence[Event]) -> list[Event]:
+def acting_state(kb: Knowledge, actor: Entity) -> Entity:
+    """The state a person acts for, as the actor of a signal whose sentence does not name
+    them ("a Yars was launched from Plesetsk" after "Putin ordered the drills" is Russia's
+    launch, not Putin's). Anyone else (a ministry, an analyst, a state) stays who they are."""
+    known = kb.actor(actor.id) if actor.id else None
+    name = kb.country_name(actor.country)
+    if known is None or known.kind != "person" or not actor.country or name is None:
+        return actor
+    return Entity(name, actor.country, actor.country)
+
+
+def command_as_state(kb: Knowledge, actor: Entity) -> Entity:
+    """A command named after a territory (a military district) is where drills happen
+    more than who signals: "units of the Southern Military District practised ..." is the
+    state's exercise."""
+    name = kb.country_name(actor.country)
+    if actor.id is None or actor.id not in kb.place_by_id or name is None:
+        return actor
+    return Entity(name, actor.country, actor.country)
+
+
+def stated_actors(events: Sequence[Event], carried: frozenset[str], kb: Knowledge
+                  ) -> list[Event]:
+    """The actors an article's events are reported with: a signal's actor carried from an
+    earlier sentence (``carried``: event ids) is the state of the person who acted there,
+    and a territorial command is its state. Done once the article is read, so that the
+    reading itself (and what the learned layer sees) still follows the person."""
+    out = []
+    for e in events:
+        actor = e.actor
+        if actor is not None and e.event_id in carried and e.type not in RESPONSE_TYPES:
+            actor = acting_state(kb, actor)
+        if actor is not None:
+            actor = command_as_state(kb, actor)
+        out.append(e if actor is e.actor else replace(e, actor=actor))
+    return out
+
+
+def borrow_actors(events: Sequence[Event], kb: Knowledge) -> list[Event]:
     """An article's events whose sentence names no side take the side of the next event of
     the same kind (signal or judgment) that has one, else of the last before. A headline
     names its signaller later ("NUCLEAR WAR IF WE LOSE" above "Medvedev warned …"); a
-    judgment told before its author is named is that author's. Reading sentence by sentence
-    (:meth:`Actors.fallback_actor`) only sees what came before."""
+    judgment told before its author is named is that author's, a signal is the state's
+    (:func:`acting_state`). Reading sentence by sentence (:meth:`Actors.fallback_actor`)
+    only sees what came before."""
     def judging(e: Event) -> bool:
         return e.type in RESPONSE_TYPES
 
@@ -688,8 +727,9 @@ def borrow_actors(events: Sequence[Event]) -> list[Event]:
         after = (o for o in events[i + 1:] if sided(o) and judging(o) == judging(e))
         before = (o for o in reversed(events[:i]) if sided(o) and judging(o) == judging(e))
         donor = next(after, None) or next(before, None)
-        if donor is not None:
-            out[i] = replace(e, actor=donor.actor)
+        if donor is not None and donor.actor is not None:
+            out[i] = replace(e, actor=donor.actor if judging(e) else
+                             acting_state(kb, donor.actor))
     return out
 
 

@@ -37,7 +37,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from .actors import Actors
+from .actors import Actors, stated_actors
 from .cues import Cues, find_cues
 from .dates import document_years
 from .fields import (
@@ -91,6 +91,7 @@ class ArticleExtractor:
         self.kb = res.kb
         self.text = article.text
         self.memory = Context()   # what the reader remembers of the sentences read so far
+        self.carried: set[str] = set()   # events whose actor comes from an earlier sentence
         self.years = document_years(article.text)
         # Who held a role "then": the publication date, else the end of the latest year the
         # article mentions (a 2023 story about "the defence minister" means Shoigu).
@@ -178,7 +179,7 @@ class ArticleExtractor:
                     memory.signal_sides.add(ev.actor.country)
             memory.remember(mentions)
             self.dates.remember_date(sent, lang, lex, ev)
-        return events, facts
+        return stated_actors(events, frozenset(self.carried), self.kb), facts
 
     def judged(self, decisions: list[tuple[str, float]], ev: Event | None,
                reading: SentenceReading | None) -> list[Event]:
@@ -338,6 +339,9 @@ class ArticleExtractor:
                 actor = voice   # an official text's unsigned statement is its issuer's
             else:
                 actor = self.actors.fallback_actor(etype, r, weapon)
+                if actor is not None and actor.kind == "previous":
+                    self.carried.add(event_id(self.article.content_id, etype,
+                                              (sent.start, sent.end)))
         if etype in RESPONSE_TYPES and (actor is None or actor.entity.country is None):
             actor = self.actors.home_voice(actor, r)
         location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)

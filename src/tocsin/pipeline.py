@@ -221,7 +221,7 @@ def judged_events(article: Article, p: Prepared, res: Resources,
     if judge is not None and not judge.sure:
         return []   # only sentences under the threshold: none would be kept without them
     return borrow_actors(present(weapons_told(corroborated(events, facts, settings), p, res),
-                                 article, settings))
+                                 article, settings), res.kb)
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:

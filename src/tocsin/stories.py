@@ -251,6 +251,21 @@ def _near(m: Mention, other: Mention) -> bool:
     return m.doc == other.doc and abs(m.start - other.start) <= NEAR_CHARS
 
 
+def _is_state(m: Mention) -> bool:
+    return bool(m.actor_id) and m.actor_id == m.actor_country
+
+
+def _same_actor(m: Mention, other: Mention) -> bool:
+    """One actor, or, in one article, a state and one of its own: a drill's details
+    reported as Russia's (their sentences name no one) belong with Putin's order of that
+    drill told just before. Across articles a state and its president are two voices."""
+    if not m.actor_id or not other.actor_id:
+        return False
+    return m.actor_id == other.actor_id or (
+        m.doc == other.doc and m.actor_country == other.actor_country
+        and (_is_state(m) or _is_state(other)))
+
+
 def link(m: Mention, other: Mention) -> float:
     """Evidence that two mentions report one happening (0 = they cannot)."""
     if (m.type in RESPONSE_TYPES or other.type in RESPONSE_TYPES) and m.type != other.type:
@@ -259,7 +274,7 @@ def link(m: Mention, other: Mention) -> float:
         return 0.0
     if _dates_clash(m, other):
         return 0.0
-    same_actor = bool(m.actor_id) and m.actor_id == other.actor_id
+    same_actor = _same_actor(m, other)
     same_weapon = bool(m.weapon) and m.weapon == other.weapon
     same_day = m.day is not None and m.day == other.day
     same_side = bool(m.actor_country) and m.actor_country == other.actor_country
