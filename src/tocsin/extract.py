@@ -66,7 +66,7 @@ from .nlp import Resources
 from .reading import Context, Mention, SentenceReading, Span
 from .textutil import fold
 from .typing_rules import choose_type, inherits_context
-from .voice import Turns, document_voice
+from .voice import Turns, document_voice, interviewee
 
 ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons named
 # types whose unsigned sentences, in an official text, are the issuer's own statement
@@ -104,7 +104,9 @@ class ArticleExtractor:
         self.actors = Actors(self.kb, res.gazetteer, self.text, self.ref_date, self.memory)
         self.turns = Turns(document_voice(self.text, article.language, self.kb.lexicons,
                                           res.gazetteer, self.actors.mention_from_match),
-                           self.kb.lexicons[article.language])
+                           self.kb.lexicons[article.language],
+                           interviewee(self.text, article.language, res.gazetteer,
+                                       self.actors.mention_from_match))
         self.dates = NarrativeDates(self.text, self.years, self.date_base, self.memory)
 
     # ---- main loop ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Whose voice an article is: the issuer of an official text.
+"""Whose voice an article is: the issuer of an official text, the interviewee of an
+interview.
 
 Statements, briefings, speeches and op-eds name who speaks in a header block above the body
 ("Ambassador X / Alternate Representative … / New York / March 31, 2023", "Département d'État
@@ -7,7 +8,10 @@ Government"). In such a text the first person ("we", "nous", "мы") and the uns
 are the issuer's, and the spec's actor of a statement is its speaker.
 
 Transcripts and live blogs give each turn a speaker label ("MR PRICE:", "Peskov :",
-"Зеленський:"): the labelled speaker is the voice of that turn (:class:`Turns`).
+"Зеленський:"): the labelled speaker is the voice of that turn (:class:`Turns`). Interviews
+in the Russian and Ukrainian manner give no labels but dashes ("— question? / — answer"):
+the answers are the voice of the person the headline and introduction name
+(:func:`interviewee`).
 
 News articles have no voice: their header block holds a headline (a sentence about someone,
 not a name and a title), a byline of reporters the knowledge base does not know, a media
@@ -40,6 +44,9 @@ LABEL = re.compile(r"[ \t]*([^\n:：«»\"“”]{2,60}?)\s?[:：]\s")
 LABEL_WORDS = 6
 WORD = re.compile(r"\w[\w.-]*")
 SENTENCE_END = (".", "!", "?", "»", "”", '"')
+# a turn of an interview in dashes, opening a line: "— Что вы будете считать поводом?"
+DASH_TURN = re.compile(r"^[ \t]*[—–][ \t]*(?=\S)", re.MULTILINE)
+INTERVIEW_QUESTIONS = 2  # dash turns that ask before the dashes are read as an interview
 
 
 def reads_as_sentence(line: str) -> bool:
@@ -90,6 +97,37 @@ def document_voice(text: str, language: str, lexicons: dict[str, LanguageLexicon
             found.extend(issuers)
     # the spokesperson over the department, a named issuer over the site's side
     return person_first(found) or (banner[0] if banner else None)
+
+
+def line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def is_question(line: str) -> bool:
+    return line.rstrip().rstrip("»”\"").endswith("?")
+
+
+def interviewee(text: str, language: str, gazetteer: Gazetteer,
+                mention_of: Callable[[Match], Mention | None]) -> Mention | None:
+    """The person an interview in dash turns is with ("— Сергей Алексеевич, что теперь? /
+    — Давайте без алармизма …"): the person the headline and introduction above the first
+    turn name most often (the last of equals: "we spoke with …" closes the introduction).
+    None when the dashes do not ask (a list, a dialogue in a story) or no known person is
+    named."""
+    turns = [m.start() for m in DASH_TURN.finditer(text)]
+    asked = sum(is_question(line_at(text, t)) for t in turns)
+    if asked < INTERVIEW_QUESTIONS:
+        return None
+    persons = [mn for m in gazetteer.find(text, 0, turns[0], language)
+               if (mn := mention_of(m)) is not None and mn.kind in ("person", "title")]
+    counts: dict[str, int] = {}
+    for mn in persons:
+        key = mn.entity.id or mn.entity.name
+        counts[key] = counts.get(key, 0) + 1
+    best = max(counts.values(), default=0)
+    chosen = [mn for mn in persons if counts[mn.entity.id or mn.entity.name] == best]
+    return chosen[-1] if chosen else None
 
 
 def statement_by(folded: str, start: int, mentions: list[Mention],
@@ -151,6 +189,7 @@ class Turns:
 
     document: Mention | None     # the header's issuer (:func:`document_voice`)
     lexicon: LanguageLexicon
+    interviewee: Mention | None = None   # who answers an interview's dash turns
     current: Mention | None = None
     paragraph: int = -1
 
@@ -166,7 +205,15 @@ class Turns:
             self.paragraph = paragraph
             if not text[paragraph_start:start].strip():   # the paragraph's first sentence
                 self.read_label(text, start, mentions)
+                self.read_dash_turn(text, start)
         return self.current
+
+    def read_dash_turn(self, text: str, start: int) -> None:
+        """An interview's dash turn: a question is the journalist's, an answer the
+        interviewee's, for the paragraph."""
+        if self.interviewee is None or DASH_TURN.match(text, start) is None:
+            return
+        self.current = None if is_question(line_at(text, start)) else self.interviewee
 
     def read_label(self, text: str, start: int, mentions: list[Mention]) -> None:
         m = LABEL.match(text, start)
