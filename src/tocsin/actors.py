@@ -669,25 +669,26 @@ class Actors:
                        "country")
 
 
+def state_of(kb: Knowledge, actor: Entity) -> Entity:
+    """The actor's state as an actor (the actor itself when its country is unknown)."""
+    name = kb.country_name(actor.country)
+    return Entity(name, actor.country, actor.country) if name is not None else actor
+
+
 def acting_state(kb: Knowledge, actor: Entity) -> Entity:
     """The state a person acts for, as the actor of a signal whose sentence does not name
     them ("a Yars was launched from Plesetsk" after "Putin ordered the drills" is Russia's
     launch, not Putin's). Anyone else (a ministry, an analyst, a state) stays who they are."""
     known = kb.actor(actor.id) if actor.id else None
-    name = kb.country_name(actor.country)
-    if known is None or known.kind != "person" or not actor.country or name is None:
-        return actor
-    return Entity(name, actor.country, actor.country)
+    return state_of(kb, actor) if known is not None and known.kind == "person" else actor
 
 
 def command_as_state(kb: Knowledge, actor: Entity) -> Entity:
     """A command named after a territory (a military district) is where drills happen
     more than who signals: "units of the Southern Military District practised ..." is the
     state's exercise."""
-    name = kb.country_name(actor.country)
-    if actor.id is None or actor.id not in kb.place_by_id or name is None:
-        return actor
-    return Entity(name, actor.country, actor.country)
+    return state_of(kb, actor) if actor.id is not None and actor.id in kb.place_by_id \
+        else actor
 
 
 def stated_actors(events: Sequence[Event], carried: frozenset[str], kb: Knowledge

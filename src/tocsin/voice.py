@@ -46,7 +46,7 @@ WORD = re.compile(r"\w[\w.-]*")
 SENTENCE_END = (".", "!", "?", "»", "”", '"')
 # a turn of an interview in dashes, opening a line: "— Что вы будете считать поводом?"
 DASH_TURN = re.compile(r"^[ \t]*[—–][ \t]*(?=\S)", re.MULTILINE)
-INTERVIEW_QUESTIONS = 2  # dash turns that ask before the dashes are read as an interview
+INTERVIEW_QUESTIONS = 2  # dash turns that ask: an article with as many is an interview
 
 
 def reads_as_sentence(line: str) -> bool:
