@@ -155,3 +155,17 @@ def test_an_interviews_dash_answers_are_the_interviewees() -> None:
     answer = [e for e in events if "ответим зеркально" in e.sentence]
     assert answer and answer[0].actor is not None
     assert answer[0].actor.name == "Sergei Ryabkov"
+
+
+def test_a_dash_quote_the_writer_attributes_is_its_speakers_not_the_interviewees() -> None:
+    """"— Мы не будем первыми …, — заявил Рябков": in a talk show's dash turns the writer
+    names who speaks, and that person is the speaker, whoever the introduction names."""
+    text = ("Ток-шоу: Сергей Рябков и Дмитрий Песков о ядерных испытаниях\n\n"
+            "В эфире выступили замминистра Сергей Рябков и пресс-секретарь Дмитрий Песков.\n\n"
+            "— Будет ли Россия проводить ядерные испытания?\n\n"
+            "— Если США проведут испытание, мы ответим зеркально, — сказал Песков.\n\n"
+            "— А что с размещением?\n\n"
+            "— Мы не будем первыми размещать ядерное оружие, — заявил Рябков.\n")
+    events = process_document(doc(text, "2026-02-10"), Settings(learned=False)).events
+    said = [e for e in events if "заявил Рябков" in e.sentence]
+    assert said and said[0].actor is not None and said[0].actor.name == "Sergei Ryabkov"

@@ -47,6 +47,9 @@ SENTENCE_END = (".", "!", "?", "»", "”", '"')
 # a turn of an interview in dashes, opening a line: "— Что вы будете считать поводом?"
 DASH_TURN = re.compile(r"^[ \t]*[—–][ \t]*(?=\S)", re.MULTILINE)
 INTERVIEW_QUESTIONS = 2  # dash turns that ask: an article with as many is an interview
+# the writer's words after a quote in dashes: "— Мы ответим, — заявил Рябков."
+AUTHOR_WORDS = re.compile(r"[,!?…]\s*[—–]\s*")
+AUTHOR_WORDS_REACH = 40  # characters after the dash where the speech verb stands
 
 
 def reads_as_sentence(line: str) -> bool:
@@ -213,7 +216,17 @@ class Turns:
         interviewee's, for the paragraph."""
         if self.interviewee is None or DASH_TURN.match(text, start) is None:
             return
-        self.current = None if is_question(line_at(text, start)) else self.interviewee
+        line = line_at(text, start)
+        self.current = None if is_question(line) or self.attributed(line) else \
+            self.interviewee
+
+    def attributed(self, line: str) -> bool:
+        """Does the writer say who speaks ("— …, — заявил Рябков")? Then the turn is a quote
+        in a report, and its speaker is the one named, not the interviewee."""
+        speech = self.lexicon.cue("speech")
+        return speech is not None and any(
+            speech.match(fold(line[m.end() : m.end() + AUTHOR_WORDS_REACH]))
+            for m in AUTHOR_WORDS.finditer(line))
 
     def read_label(self, text: str, start: int, mentions: list[Mention]) -> None:
         m = LABEL.match(text, start)
