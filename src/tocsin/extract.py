@@ -341,9 +341,6 @@ class ArticleExtractor:
                 actor = voice   # an official text's unsigned statement is its issuer's
             else:
                 actor = self.actors.fallback_actor(etype, r, weapon)
-                if actor is not None and actor.kind == "previous":
-                    self.carried.add(event_id(self.article.content_id, etype,
-                                              (sent.start, sent.end)))
         if etype in RESPONSE_TYPES and (actor is None or actor.entity.country is None):
             actor = self.actors.home_voice(actor, r)
         location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)
@@ -367,9 +364,12 @@ class ArticleExtractor:
         confidence += 0.1 if trigger and trigger != (0, 0) else 0.0
         confidence -= 0.15 if inherited and not explicit else 0.0
         span = (sent.start, sent.end)
+        eid = event_id(self.article.content_id, etype, span)
+        if actor is not None and actor.kind == "previous":   # from fallback_actor
+            self.carried.add(eid)
         trig_text = stext[trigger[0] : trigger[1]] if trigger else ""
         return Event(
-            event_id=event_id(self.article.content_id, etype, span),
+            event_id=eid,
             doc=self.article.doc, content_id=self.article.content_id, type=etype, span=span,
             sentence=stext, actor=actor.entity if actor else None,
             target=target.entity if target else None, weapon=weapon, location=location,

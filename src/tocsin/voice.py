@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,10 +125,7 @@ def interviewee(text: str, language: str, gazetteer: Gazetteer,
         return None
     persons = [mn for m in gazetteer.find(text, 0, turns[0], language)
                if (mn := mention_of(m)) is not None and mn.kind in ("person", "title")]
-    counts: dict[str, int] = {}
-    for mn in persons:
-        key = mn.entity.id or mn.entity.name
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter(mn.entity.id or mn.entity.name for mn in persons)
     best = max(counts.values(), default=0)
     chosen = [mn for mn in persons if counts[mn.entity.id or mn.entity.name] == best]
     return chosen[-1] if chosen else None
