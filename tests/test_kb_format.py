@@ -10,7 +10,14 @@ import yaml
 
 from tocsin.errors import KnowledgeBaseError
 from tocsin.gazetteer import default_gazetteer
-from tocsin.knowledge import KB_DIR, KB_LANGUAGES, load_actors, load_knowledge, load_lexicon
+from tocsin.knowledge import (
+    KB_DIR,
+    KB_LANGUAGES,
+    load_actors,
+    load_countries,
+    load_knowledge,
+    load_lexicon,
+)
 
 CUE_KEYS = {"nuclear", "civil_nuclear", "civil_hazard", "capability", "war_effects", "speech",
             "source_cue", "hedge",
@@ -144,3 +151,17 @@ def test_places_are_well_formed() -> None:
         assert not clashes, (p.id, clashes)
     raw = yaml.safe_load((KB_DIR / "places.yaml").read_text(encoding="utf-8"))
     assert all(entry.get("source") for entry in raw)
+
+
+def test_nuclear_statuses_name_the_states_whose_officials_threaten(tmp_path: Path) -> None:
+    """The nine armed states carry ``armed``; a state with none (Ukraine) carries nothing;
+    a status outside the list is refused with the list."""
+    kb = load_knowledge()
+    armed = {c.code for c in kb.countries if c.nuclear == "armed"}
+    assert armed == {"RUS", "USA", "CHN", "FRA", "GBR", "IND", "PAK", "PRK", "ISR"}
+    assert kb.country_by_code["UKR"].nuclear is None
+    text = (Path(KB_DIR) / "countries.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "countries.yaml"
+    broken.write_text(text.replace("nuclear: host", "nuclear: maybe", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="nuclear 'maybe'"):
+        load_countries(broken)

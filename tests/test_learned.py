@@ -480,3 +480,34 @@ def test_a_model_judges_details_only_in_an_article_with_a_sure_sentence() -> Non
     assert model.sure(probs)
     judge = ArticleJudge(model, None)
     assert judge(None) == [] and not judge.sure   # type: ignore[arg-type]
+
+
+# Written for this test: a Ukrainian official calls Russian nuclear use possible (a judgment),
+# and the same words from a Russian official (his own side's threat).
+JUDGED_USE = ("Danilov: Moscow may go nuclear\n\n\"If Russia finds itself facing a catastrophic "
+              "defeat, the possibility that Putin will use tactical nuclear weapons must not be "
+              "excluded,\" said Oleksiy Danilov, the secretary of Ukraine's security council.")
+OUTRAGE = ("Kuleba outraged\n\nDmytro Kuleba, Ukraine's foreign minister, voiced outrage at "
+           "the prospect that Vladimir Putin could use nuclear weapons against Ukrainian "
+           "cities.")
+OWN_USE = ("Lavrov: Moscow may go nuclear\n\nRussia's foreign minister Sergei Lavrov said on "
+           "Tuesday that Moscow might order the use of tactical nuclear weapons if the Russian "
+           "army suffers a major defeat in the south.")
+
+
+def test_an_official_of_a_state_without_nuclear_weapons_judges_anothers_use() -> None:
+    """The model reads "the possibility that Putin will use … , said Danilov" as a threat;
+    Ukraine makes no nuclear threats, so its security secretary is judging Russia's intent
+    (spec: assessment), and so is its minister "voicing outrage" that Putin could. A Russian
+    minister saying his side might use them threatens."""
+    judged = process_document(doc(JUDGED_USE), Settings()).events
+    said = [e for e in judged if "Danilov" in e.sentence]
+    assert said and all(e.type == "assessment" for e in said)
+    assert said[0].actor is not None and said[0].actor.country == "UKR"
+    # no speech verb: the official the main verb is said of calls Putin's use possible
+    outraged = process_document(doc(OUTRAGE), Settings()).events
+    assert outraged and all(e.type == "assessment" for e in outraged)
+    assert outraged[0].actor is not None and outraged[0].actor.name == "Dmytro Kuleba"
+    own = process_document(doc(OWN_USE), Settings()).events
+    assert any(e.type == "threat" and e.actor is not None and e.actor.country == "RUS"
+               for e in own)

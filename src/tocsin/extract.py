@@ -72,6 +72,7 @@ ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons na
 # types whose unsigned sentences, in an official text, are the issuer's own statement
 VOICED_TYPES = ("assessment", "reaction", "arms_control", "doctrine")
 PLACE_WINDOW = 4        # sentences a story's place carries to sentences that name none
+JUDGES = ("person", "title", "state_body")   # who a main verb tells the words of
 
 # A judge reads what the rules saw in a sentence and says which events it carries, each with
 # its confidence (see :mod:`tocsin.learned`).
@@ -165,6 +166,7 @@ class ArticleExtractor:
                 chosen = [ev] if ev is not None else []
             else:
                 chosen = self.judged(judge(fact), ev, reading)
+            chosen = self.judgments_of_another(chosen, ev, reading)
             events.extend(chosen)
             if chosen:
                 memory.last_emitted = (chosen[-1], i)
@@ -198,6 +200,32 @@ class ArticleExtractor:
             if chosen is not None:
                 out.append(replace(chosen, confidence=confidence))
         return out
+
+    def judgments_of_another(self, chosen: list[Event], ev: Event | None,
+                             r: SentenceReading | None) -> list[Event]:
+        """The chosen events with each threat voiced by a state that makes none (see
+        :func:`judging_another`) read as the assessment it is, that official's: the rules'
+        own when they read one, else one assembled for it; its confidence stays the one
+        chosen."""
+        out: list[Event] = []
+        for e in chosen:
+            judge = self.who_judges(r) if r is not None and e.type == "threat" else None
+            if r is not None and judge is not None and judging_another(e, judge, r, self.kb):
+                judgment = ev if ev is not None and ev.type == "assessment" else \
+                    self.event_as("assessment", r)
+                if judgment is None or any(o.type == "assessment" for o in out):
+                    continue
+                e = replace(judgment, confidence=e.confidence, actor=judge.entity)
+            out.append(e)
+        return out
+
+    def who_judges(self, r: SentenceReading) -> Mention | None:
+        """Whose words a sentence tells: its speaker, else the person or body its main verb
+        is said of ("Kuleba voiced outrage at the prospect that …")."""
+        if r.speaker is not None:
+            return r.speaker
+        subject = self.actors.doer_or_subject(None, r)
+        return subject if subject is not None and subject.kind in JUDGES else None
 
     def facts(self, idx: int, sent: Sentence, lang: str, cues: Cues, ev: Event | None,
               matches: list[Match], mentions: list[Mention],
@@ -377,6 +405,28 @@ class ArticleExtractor:
             confidence=max(0.05, min(0.95, confidence)), language=r.language,
             trigger=trig_text,
         )
+
+
+def judging_another(e: Event, speaker: Mention, r: SentenceReading, kb: Knowledge) -> bool:
+    """Is this threat the words of ``speaker`` (the speaker, or the person the main verb is
+    said of), named in its sentence, an official of a state that makes no nuclear threats
+    (no nuclear weapons, none hosted, no nuclear alliance of its own: Ukraine, Poland,
+    Japan …)? Such a state's officials speaking of nuclear use speak of
+    another's: "Ukraine's security council secretary said the possibility that Putin uses
+    tactical nuclear weapons cannot be excluded" judges Russia's intent (an assessment), and
+    so does "X voiced outrage that Putin could use …" (a use such an official calls possible,
+    whoever its doer)."""
+    if e.type != "threat" or e.actor is None:
+        return False
+    if (e.actor.country != speaker.entity.country or speaker is not r.speaker) and \
+            not r.cues.has("hedge"):
+        return False   # "Kuleba said Putin threatened …": Putin's threat, Kuleba its source
+    # the speaker's phrase ("Oleksandr Lytvynenko, secretary of …") is their name's
+    named_here = any(mn.entity == speaker.entity and mn.start < speaker.end
+                     and speaker.start < mn.end for mn in r.mentions)
+    country = kb.country_by_code.get(speaker.entity.country or "")
+    return named_here and country is not None and country.kind == "state" and \
+        country.nuclear is None
 
 
 def side_named_after(person: Mention, r: SentenceReading) -> Mention | None:

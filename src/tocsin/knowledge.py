@@ -30,6 +30,15 @@ class Country:
     kind: str
     aliases: dict[str, tuple[str, ...]]
     adjectives: dict[str, tuple[str, ...]]
+    # whose officials' words about nuclear use are their own side's signal: ``armed`` (the
+    # nine states with nuclear weapons), ``host`` (another's weapons on its soil, its leader
+    # threatens with them), ``alliance`` (nuclear sharing), ``threshold`` (threatens to change
+    # its stance); None: its officials can only judge another's use (see
+    # :func:`tocsin.extract.judging_another`)
+    nuclear: str | None = None
+
+
+NUCLEAR_STATUSES = ("armed", "host", "alliance", "threshold")
 
 
 @dataclass(frozen=True)
@@ -177,9 +186,13 @@ def load_countries(path: Path) -> tuple[Country, ...]:
     for i, e in enumerate(_read_yaml(path) or []):
         where = f"{path.name}[{i}]"
         _require(e, ("code", "name"), where)
+        nuclear = e.get("nuclear")
+        if nuclear is not None and nuclear not in NUCLEAR_STATUSES:
+            raise KnowledgeBaseError(f"{where}: nuclear {nuclear!r} not in {NUCLEAR_STATUSES}")
         out.append(Country(
             code=str(e["code"]), name=str(e["name"]), kind=str(e.get("kind", "state")),
             aliases=_alias_map(e, "aliases", where), adjectives=_alias_map(e, "adjectives", where),
+            nuclear=nuclear,
         ))
     return tuple(out)
 
