@@ -416,8 +416,8 @@ def judging_another(e: Event, speaker: Mention, r: SentenceReading, kb: Knowledg
     tactical nuclear weapons cannot be excluded" judges Russia's intent (an assessment), and
     so does "X voiced outrage that Putin could use …" (a use such an official calls possible,
     whoever its doer)."""
-    if e.type != "threat" or e.actor is None:
-        return False
+    if e.type != "threat" or e.actor is None or not any(c.nuclear for c in kb.countries):
+        return False   # a knowledge base that marks no state's status: no state is known
     if (e.actor.country != speaker.entity.country or speaker is not r.speaker) and \
             not r.cues.has("hedge"):
         return False   # "Kuleba said Putin threatened …": Putin's threat, Kuleba its source
