@@ -213,13 +213,14 @@ class ArticleExtractor:
         chosen."""
         out: list[Event] = []
         for e in chosen:
-            judge = self.who_judges(r) if r is not None and e.type == "threat" else None
-            if r is not None and judge is not None and judging_another(e, judge, r, self.kb):
+            official = self.who_judges(r) if r is not None and e.type == "threat" else None
+            if r is not None and official is not None and \
+                    judging_another(e, official, r, self.kb):
                 judgment = ev if ev is not None and ev.type == "assessment" else \
                     self.event_as("assessment", r)
                 if judgment is None or any(o.type == "assessment" for o in out):
                     continue
-                e = replace(judgment, confidence=e.confidence, actor=judge.entity)
+                e = replace(judgment, confidence=e.confidence, actor=official.entity)
             out.append(e)
         return out
 
@@ -417,10 +418,10 @@ def judging_another(e: Event, speaker: Mention, r: SentenceReading, kb: Knowledg
     """Is this threat the words of ``speaker`` (the speaker, or the person the main verb is
     said of), named in its sentence, an official of a state that makes no nuclear threats
     (no nuclear weapons, none hosted, no nuclear alliance of its own: Ukraine, Poland,
-    Japan …)? Such a state's officials speaking of nuclear use speak of
-    another's: "Ukraine's security council secretary said the possibility that Putin uses
-    tactical nuclear weapons cannot be excluded" judges Russia's intent (an assessment), and
-    so does "X voiced outrage that Putin could use …" (a use such an official calls possible,
+    Japan …)? Such a state's officials speaking of nuclear use speak of another's:
+    "Ukraine's security council secretary said the possibility that Putin uses tactical
+    nuclear weapons cannot be excluded" judges Russia's intent (an assessment), and so does
+    "X voiced outrage that Putin could use …" (a use such an official calls possible,
     whoever its doer)."""
     if e.type != "threat" or e.actor is None or not any(c.nuclear for c in kb.countries):
         return False   # a knowledge base that marks no state's status: no state is known
