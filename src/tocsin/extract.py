@@ -37,7 +37,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from .actors import Actors, stated_actors
+from .actors import SPEECH_TYPES, Actors, stated_actors
 from .cues import Cues, find_cues
 from .dates import document_years
 from .fields import (
@@ -76,7 +76,7 @@ JUDGES = ("person", "title", "state_body")   # who a main verb tells the words o
 # what an interviewee's answer enacts by being said, as do its conditional, planned,
 # negated or hedged signals ("if they test, we will test"); a test or a drill it tells as
 # done happened before
-SPOKEN_TYPES = ("threat", "doctrine", "arms_control", "assessment", "reaction")
+SPOKEN_TYPES = (*SPEECH_TYPES, "arms_control")
 
 # A judge reads what the rules saw in a sentence and says which events it carries, each with
 # its confidence (see :mod:`tocsin.learned`).
@@ -218,8 +218,8 @@ class ArticleExtractor:
                     judging_another(e, official, r, self.kb):
                 judgment = ev if ev is not None and ev.type == "assessment" else \
                     self.event_as("assessment", r)
-                if judgment is None or any(o.type == "assessment" for o in out):
-                    continue
+                if judgment is None or any(o.type == "assessment" for o in (*chosen, *out)):
+                    continue   # the sentence's assessment is already chosen
                 e = replace(judgment, confidence=e.confidence, actor=official.entity)
             out.append(e)
         return out
@@ -423,7 +423,7 @@ def judging_another(e: Event, speaker: Mention, r: SentenceReading, kb: Knowledg
     nuclear weapons cannot be excluded" judges Russia's intent (an assessment), and so does
     "X voiced outrage that Putin could use …" (a use such an official calls possible,
     whoever its doer)."""
-    if e.type != "threat" or e.actor is None or not any(c.nuclear for c in kb.countries):
+    if e.type != "threat" or e.actor is None or not kb.marks_nuclear:
         return False   # a knowledge base that marks no state's status: no state is known
     if (e.actor.country != speaker.entity.country or speaker is not r.speaker) and \
             not r.cues.has("hedge"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,11 @@ class Knowledge:
 
     def actor(self, actor_id: str) -> Actor | None:
         return self.by_id.get(actor_id)
+
+    @cached_property
+    def marks_nuclear(self) -> bool:
+        """Does any country carry a nuclear status (a user's own KB may mark none)?"""
+        return any(c.nuclear for c in self.countries)
 
     def country_name(self, code: str | None) -> str | None:
         c = self.country_by_code.get(code or "")
