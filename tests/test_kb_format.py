@@ -25,7 +25,8 @@ CUE_KEYS = {"nuclear", "civil_nuclear", "civil_hazard", "capability", "war_effec
             "assessment",
             "belief", "assessor_group", "group_noun", "role_head", "org_head", "pronoun",
             "locative", "clause_break", "weapon_anaphor", "warning", "launch", "history",
-            "own_response", "pronoun_plural", "recall", "mt_tells", "western_decision",
+            "other_harm", "own_response", "pronoun_plural", "recall", "mt_tells",
+            "western_decision",
             "official_site", "first_person", "title_word", "statement_by",
             "question_label",
             "official_noun", "demonstrative", "head_of_state"}

@@ -511,3 +511,40 @@ def test_an_official_of_a_state_without_nuclear_weapons_judges_anothers_use() ->
     own = process_document(doc(OWN_USE), Settings()).events
     assert any(e.type == "threat" and e.actor is not None and e.actor.country == "RUS"
                for e in own)
+
+
+NUCLEAR_WEEK = {
+    "en": ("Medvedev threatens\n\nDmitry Medvedev warned on Monday that Russia could use nuclear "
+           "weapons against any country that supplies long-range missiles to Ukraine.\n\n"
+           "Ukraine's foreign ministry called the warning another round of nuclear blackmail."
+           "\n\nSeparately, the State Department strongly condemned the overnight missile "
+           "attacks on Kyiv, which hit apartment blocks.\n\n"
+           "Washington also rejected Moscow's claims about secret biological laboratories in "
+           "Ukraine as disinformation."),
+    "fr": ("Medvedev menace\n\nDmitri Medvedev a averti lundi que la Russie pourrait utiliser "
+           "l'arme nucléaire contre tout pays qui livre des missiles à longue portée à "
+           "l'Ukraine.\n\nLe ministère ukrainien des Affaires étrangères a dénoncé un nouveau "
+           "chantage nucléaire.\n\nParis a par ailleurs condamné les bombardements de la nuit "
+           "sur Kiev, qui ont touché des immeubles."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NUCLEAR_WEEK))
+def test_a_reaction_to_a_harm_that_is_not_nuclear_is_no_event(lang: str,
+                                                               tmp_path: Path) -> None:
+    """In an article about a nuclear threat, a condemnation of missile strikes or a denial of
+    biological-weapons claims reads like a reaction to the threat; its sentence names no
+    nuclear weapon and names the other harm, so it is none. (A model that calls every
+    candidate a reaction: the gate is tested, not the model's reading.)"""
+    from tocsin.learned import save_model
+
+    path = tmp_path / "always.json"
+    save_model(always("reaction", load_model(MODEL_PATH)), path)
+    text = NUCLEAR_WEEK[lang]
+    raw = RawDocument(doc="t.txt", content_id=content_id("text", text), content=text,
+                      published=date(2024, 6, 12))
+    events = process_document(raw, Settings(model_path=str(path))).events
+    told = " ".join(e.sentence for e in events if e.type == "reaction")
+    assert "blackmail" in told or "chantage" in told          # a reaction to the threat
+    for harm in ("missile attacks", "biological", "bombardements"):
+        assert harm not in told

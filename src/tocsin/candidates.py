@@ -97,6 +97,14 @@ def names_weapons(cues: Cues, matches: Sequence[Match], res: Resources) -> bool:
         names_capable_system(matches, res)
 
 
+def names_other_harm(cues: Cues, matches: Sequence[Match], res: Resources) -> bool:
+    """Does the sentence name a harm that is not nuclear (terrorism, biological weapons,
+    missile strikes, shelling) and no nuclear weapon at all? A reaction or judgment told in
+    it is about that harm, even in an article about a nuclear signal."""
+    return cues.has("other_harm") and not cues.nuclear and \
+        not names_capable_system(matches, res)
+
+
 def _inside(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
 

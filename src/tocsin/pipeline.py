@@ -17,6 +17,7 @@ from .candidates import (
     civil_story,
     conventional_war_story,
     is_hot,
+    names_other_harm,
     names_weapons,
     paragraph_is_hot,
 )
@@ -29,6 +30,7 @@ from .gazetteer import Match
 from .ingest import read_documents
 from .learned import ArticleVectors, SentenceModel, article_vectors
 from .model import (
+    RESPONSE_TYPES,
     Article,
     DocumentResult,
     Event,
@@ -220,8 +222,24 @@ def judged_events(article: Article, p: Prepared, res: Resources,
                                    p.matches, p.cues)
     if judge is not None and not judge.sure:
         return []   # only sentences under the threshold: none would be kept without them
-    return borrow_actors(present(weapons_told(corroborated(events, facts, settings), p, res),
-                                 article, settings), res.kb)
+    kept = weapons_told(about_nuclear(corroborated(events, facts, settings), p, res), p, res)
+    return borrow_actors(present(kept, article, settings), res.kb)
+
+
+def about_nuclear(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
+    """Without the reactions and judgments whose sentence names a harm that is not nuclear
+    and no nuclear weapon ("condemns the missile attacks on Kyiv", "claims about biological
+    laboratories"): in an article about a nuclear signal they read like its reactions. On
+    the written corpus's train and dev splits this shape holds 4 of 4,858 required gold
+    reactions and judgments, and 208 of its hard negatives."""
+    return [e for e in events if e.type not in RESPONSE_TYPES
+            or not names_other_harm(*_sentence_cues(e, p), res)]
+
+
+def _sentence_cues(e: Event, p: Prepared) -> tuple[Cues, list[Match]]:
+    """The cues and gazetteer matches of the sentence an event's evidence starts in."""
+    k = max(bisect_right([s.start for s in p.sentences], e.span[0]) - 1, 0)
+    return p.cues[k], p.matches[k]
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
@@ -231,13 +249,7 @@ def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event
     nuclear sites are not events unless tied to a weapons signal)."""
     if not events or not civil_story(p.cues):
         return events
-    starts = [s.start for s in p.sentences]
-    kept = []
-    for e in events:
-        k = bisect_right(starts, e.span[0]) - 1   # the sentence the evidence starts in
-        if k >= 0 and names_weapons(p.cues[k], p.matches[k], res):
-            kept.append(e)
-    return kept
+    return [e for e in events if names_weapons(*_sentence_cues(e, p), res)]
 
 
 def present(events: list[Event], article: Article, settings: Settings) -> list[Event]:
