@@ -37,7 +37,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from .actors import SPEECH_TYPES, Actors, stated_actors
+from .actors import Actors, stated_actors
 from .cues import Cues, find_cues
 from .dates import document_years
 from .fields import (
@@ -73,10 +73,6 @@ ANAPHOR_WINDOW = 3      # sentences "these weapons" may lie after the weapons na
 VOICED_TYPES = ("assessment", "reaction", "arms_control", "doctrine")
 PLACE_WINDOW = 4        # sentences a story's place carries to sentences that name none
 JUDGES = ("person", "title", "state_body")   # who a main verb tells the words of
-# what an interviewee's answer enacts by being said, as do its conditional, planned,
-# negated or hedged signals ("if they test, we will test"); a test or a drill it tells as
-# done happened before
-SPOKEN_TYPES = (*SPEECH_TYPES, "arms_control")
 
 # A judge reads what the rules saw in a sentence and says which events it carries, each with
 # its confidence (see :mod:`tocsin.learned`).
@@ -386,9 +382,7 @@ class ArticleExtractor:
             # a reaction to the previous sentence's signal targets its author
             target = Mention(sent.start, sent.start, last.actor, "previous")
         when = self.dates.pick_date(r, trigger, future=modality == "planned",
-                                    judgment=etype in RESPONSE_TYPES,
-                                    spoken_now=self.turns.answering() and (
-                                        etype in SPOKEN_TYPES or modality != "asserted"))
+                                    judgment=etype in RESPONSE_TYPES)
         attribution = None
         if speaker is not None:
             attribution = Attribution(speaker.entity.name, speaker.source_kind

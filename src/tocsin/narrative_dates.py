@@ -121,13 +121,10 @@ class NarrativeDates:
                 and d.start >= skip]
 
     def pick_date(self, r: SentenceReading, trigger: Span | None,
-                  future: bool = False, judgment: bool = False,
-                  spoken_now: bool = False) -> EventDate | None:
+                  future: bool = False, judgment: bool = False) -> EventDate | None:
         """The date nearest the trigger in the sentence; else "three days later" from the
         date told before; else the date of the paragraph's narrative so far — except for a
-        judgment (assessment, reaction), which is the report's news: the publication day.
-        Words ``spoken_now`` (an interview's answer) are said on the publication day,
-        whatever day the interview talks about."""
+        judgment (assessment, reaction), which is the report's news: the publication day."""
         sent, lang = r.sentence, r.language
         self.end_aside(sent)
         found = self.sentence_dates(sent, lang, r.lexicon, future)
@@ -150,9 +147,6 @@ class NarrativeDates:
             # ("in an interview published on Thursday", "dans un communiqué publié jeudi")
             carrier = [d for d in found if not d.reference and self.in_news_cycle(d.date)]
             return carrier[0].date if carrier else None
-        if spoken_now and self.date_base is not None:
-            said = self.date_base
-            return EventDate(said.year, said.month, said.day)
         last = self.memory.last_date
         anaphors = find_anaphors(self.text, sent.start, sent.end, lang)
         if anaphors and last is not None:

@@ -209,10 +209,6 @@ class Turns:
                 self.read_dash_turn(text, start)
         return self.current
 
-    def answering(self) -> bool:
-        """Is the interviewee speaking (an answer of an interview in dash turns)?"""
-        return self.interviewee is not None and self.current is self.interviewee
-
     def read_dash_turn(self, text: str, start: int) -> None:
         """An interview's dash turn: a question is the journalist's, an answer the
         interviewee's, for the paragraph."""
