@@ -58,6 +58,7 @@ eval: install
 	$(BIN)/tocsin eval corpora/heldout2/gold.jsonl --root corpora/heldout2
 	$(BIN)/tocsin eval tests/fixtures/stories/gold.jsonl --root tests/fixtures/stories
 	$(BIN)/tocsin eval corpora/heldout_stories/gold.jsonl --root corpora/heldout_stories
+	$(BIN)/tocsin eval corpora/heldout3/gold.jsonl --root corpora/heldout3
 	$(BIN)/tocsin eval corpora/news/test.jsonl --root corpora/news
 	@if [ -f ../shared/gold/seeds.jsonl ]; then \
 		$(BIN)/tocsin eval ../shared/gold/seeds.jsonl --root ../shared; fi

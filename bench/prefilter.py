@@ -22,6 +22,7 @@ DEFAULT = [
     ("corpora/heldout1/gold.jsonl", "corpora/heldout1"),
     ("corpora/heldout2/gold.jsonl", "corpora/heldout2"),
     ("corpora/heldout_stories/gold.jsonl", "corpora/heldout_stories"),
+    ("corpora/heldout3/gold.jsonl", "corpora/heldout3"),
     ("examples/gold/en.jsonl", "examples"), ("examples/gold/fr.jsonl", "examples"),
     ("examples/gold/uk.jsonl", "examples"), ("examples/gold/ru.jsonl", "examples"),
 ]
