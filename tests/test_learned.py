@@ -548,3 +548,20 @@ def test_a_reaction_to_a_harm_that_is_not_nuclear_is_no_event(lang: str,
     assert "blackmail" in told or "chantage" in told          # a reaction to the threat
     for harm in ("missile attacks", "biological", "bombardements"):
         assert harm not in told
+
+
+ICBM_REPORTED = ("Russia fires new missile at Dnipro\n\nUkraine's air force said on Thursday "
+                 "that an intercontinental ballistic missile capable of carrying nuclear "
+                 "warheads had been launched from Russia's Astrakhan region at Dnipro. The air "
+                 "force said it was the first use of an ICBM in the war.")
+
+
+def test_a_test_reported_by_a_state_without_nuclear_forces_is_not_its_own() -> None:
+    """"Ukraine's air force said an ICBM was launched from Russia's Astrakhan region": the
+    reporter is read as the launch's doer; a state with no nuclear forces tests none, so the
+    doer is the one state with forces the sentence names, and the next sentence's, which
+    names none, the article's last signaller."""
+    events = process_document(doc(ICBM_REPORTED), Settings()).events
+    tests = [e for e in events if e.type == "test" and "air force" in e.sentence]
+    assert len(tests) == 2
+    assert all(e.actor is not None and e.actor.country == "RUS" for e in tests)
