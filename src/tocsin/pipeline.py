@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -232,14 +232,20 @@ def about_nuclear(events: list[Event], p: Prepared, res: Resources) -> list[Even
     laboratories"): in an article about a nuclear signal they read like its reactions. On
     the written corpus's train and dev splits this shape holds 4 of 4,858 required gold
     reactions and judgments, and 208 of its hard negatives."""
+    cues_of = sentence_cues(p)
     return [e for e in events if e.type not in RESPONSE_TYPES
-            or not names_other_harm(*_sentence_cues(e, p), res)]
+            or not names_other_harm(*cues_of(e), res)]
 
 
-def _sentence_cues(e: Event, p: Prepared) -> tuple[Cues, list[Match]]:
-    """The cues and gazetteer matches of the sentence an event's evidence starts in."""
-    k = max(bisect_right([s.start for s in p.sentences], e.span[0]) - 1, 0)
-    return p.cues[k], p.matches[k]
+def sentence_cues(p: Prepared) -> Callable[[Event], tuple[Cues, list[Match]]]:
+    """Event -> the cues and gazetteer matches of the sentence its evidence starts in."""
+    starts = [s.start for s in p.sentences]
+
+    def of(e: Event) -> tuple[Cues, list[Match]]:
+        k = max(bisect_right(starts, e.span[0]) - 1, 0)
+        return p.cues[k], p.matches[k]
+
+    return of
 
 
 def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event]:
@@ -249,7 +255,8 @@ def weapons_told(events: list[Event], p: Prepared, res: Resources) -> list[Event
     nuclear sites are not events unless tied to a weapons signal)."""
     if not events or not civil_story(p.cues):
         return events
-    return [e for e in events if names_weapons(*_sentence_cues(e, p), res)]
+    cues_of = sentence_cues(p)
+    return [e for e in events if names_weapons(*cues_of(e), res)]
 
 
 def present(events: list[Event], article: Article, settings: Settings) -> list[Event]:
