@@ -83,3 +83,32 @@ def test_a_starting_point_after_publication_is_this_year(lang: str, text: str,
                                                           expected: tuple[int, int, int]) -> None:
     found = find_dates(text, 0, len(text), lang, date(2023, 3, 25), (), None)
     assert found and (found[0].date.year, found[0].date.month, found[0].date.day) == expected
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("fr", "Il l'avait annoncé fin septembre.", (2024, 9, None)),
+    ("fr", "Le ministre a assuré début novembre que rien ne changerait.", (2024, 11, None)),
+    ("fr", "Les frappes simulées de mi-octobre 2023 ont inquiété.", (2023, 10, None)),
+    ("en", "He had announced it at the end of September.", (2024, 9, None)),
+    ("en", "The September launch was the first in years.", (2024, 9, None)),
+    ("ru", "Об этом он сообщил в конце сентября.", (2024, 9, None)),
+    ("uk", "Про це він повідомив наприкінці вересня.", (2024, 9, None)),
+    ("uk", "На початку грудня відбулися навчання.", (2023, 12, None)),   # after publication
+])
+def test_a_part_of_a_month_dates_to_the_month(lang: str, text: str,
+                                              expected: tuple[int, int, None]) -> None:
+    (d,) = find_dates(text, 0, len(text), lang, PUB, (), None)
+    assert (d.date.year, d.date.month, d.date.day) == expected
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The march on the capital was stopped."),            # a noun, not a month
+    ("en", "The September 11 attacks changed the doctrine."),   # a named day, not a month
+    ("en", "No test has been held since the end of September."),
+    ("fr", "Aucun essai depuis fin septembre."),
+])
+def test_a_month_part_that_is_no_date_of_the_event(lang: str, text: str) -> None:
+    assert all(d.date.month != 9 or d.date.day is not None
+               for d in find_dates(text, 0, len(text), lang, PUB, (), None)), text
+    if "march" in text:
+        assert find_dates(text, 0, len(text), lang, PUB, (), None) == []

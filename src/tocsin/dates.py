@@ -141,6 +141,17 @@ DAYS_AFTER = {lang: re.compile(rf"\b(\w+) (?:{p})\b") for lang, p in {
     "fr": r"jours? apres", "en": r"days? after",
     "uk": fold_pattern(r"дн\w* після"), "ru": fold_pattern(r"дн\w* после"),
 }.items()}
+# a part of a month ("fin septembre", "the end of September", "в конце сентября") or a
+# month naming a happening ("the September launch"): the month is known, not the day
+MONTH_PART = {
+    "fr": r"debut|fin|mi-|courant|a la fin de|au debut de|a la mi-",
+    "en": r"(?:the )?(?:end|beginning|start|middle) of",
+    "uk": fold_pattern(r"на початку|наприкінці|в кінці|у кінці|в середині|у середині"),
+    "ru": fold_pattern(r"в начале|в конце|в середине|в первой половине|во второй половине"),
+}
+# months that are also common words ("the march on Kyiv", "may") never follow "the" alone
+NAMING_MONTHS = ["january", "february", "april", "june", "july", "august", "september",
+                 "october", "november", "december"]
 REFERENCE_REACH = 45   # characters from the cue to the date it introduces
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 YEAR_WORD = {"fr": "", "en": "", "uk": r"(?:\s+(?:року|р\.?))?", "ru": r"(?:\s+(?:года|г\.?))?"}
@@ -163,15 +174,19 @@ def _patterns(lang: str) -> re.Pattern[str]:
         rf"{YEAR}-\d{{2}}-\d{{2}}",
         rf"(?:en|depuis|in|since|у|в|во)\s+{y}",
         rf"(?:en|de|depuis|in|since|early|late|mid-|у|в|во)\s*(?:{m})(?:,?\s+{y})?",
+        rf"(?:{MONTH_PART[lang]})\s*(?:{m})(?:,?\s+{y})?",
         rf"(?:{w})",
         d,
     ]
+    if lang == "en":
+        parts.insert(-2, rf"the\s+(?:{'|'.join(NAMING_MONTHS)})(?!\s+\d)")
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
 _COMPILED = {lang: _patterns(lang) for lang in MONTHS}
 _ANAPHORIC = {lang: [(re.compile(rf"\b(?:{p})\b"), n) for p, n in pats]
               for lang, pats in ANAPHORIC.items()}
+_MONTH_PART = {lang: re.compile(rf"(?:{p}|the\b)") for lang, p in MONTH_PART.items()}
 _YEAR_RE = re.compile(rf"\b{YEAR}\b")
 _DAY = re.compile(r"(?<![\d.])(?:1er|\d{1,2})(?![\d])")
 
@@ -206,7 +221,9 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
     out = []
     for m in pattern.finditer(folded):
         expr = m.group().strip()
-        if expr.startswith(("depuis", "since")):
+        if expr.startswith(("depuis", "since")) or \
+                SINCE[language].search(folded[max(0, m.start() - 12) : m.start()]) and \
+                _MONTH_PART[language].match(expr):
             continue   # "no test since 1992" dates the background, not the event
         ahead = future or bool(FORWARD[language].search(folded[max(0, m.start() - 14):m.start()]))
         resolved = resolve(expr, language, published, _nearest_year(doc_years, start + m.start()),
