@@ -210,3 +210,13 @@ def test_a_web_pages_lede_dates_its_headline_below_the_menus() -> None:
         "the chief of the general staff.", RULES, published="2022-02-28")
     for words in ("Putin puts", "Russia's president"):
         assert starting(found, words).date == EventDate(2022, 2, 27)
+
+
+def test_a_sentence_whose_only_date_is_background_takes_the_storys_day() -> None:
+    found = events(
+        "Russia moved its first nuclear warheads to Belarus on Friday, President Vladimir "
+        "Putin said.\n\n"
+        "Russia deployed the tactical nuclear weapons, which Minsk had requested in March, "
+        "at a new storage site, Putin said.", RULES, published="2023-06-17")
+    told = starting(found, "Russia deployed")
+    assert told.date == EventDate(2023, 6, 16)

@@ -142,11 +142,13 @@ class NarrativeDates:
             # "on Sunday …, three days after he sent troops in on February 24"
             return relative_to(refs[0], self.text[sent.start : sent.end], lang)
         if found:
-            # only dates of clauses that describe a noun: background ("the treaty, signed in
-            # 2010, …"), except a day of the news cycle, which dates the statement's carrier
-            # ("in an interview published on Thursday", "dans un communiqué publié jeudi")
+            # only dates of clauses that describe a noun: background ("the weapons, which
+            # Minsk requested in March, …"), except a day of the news cycle, which dates the
+            # statement's carrier ("in an interview published on Thursday", "dans un
+            # communiqué publié jeudi"); else the sentence is dated as an undated one is
             carrier = [d for d in found if not d.reference and self.in_news_cycle(d.date)]
-            return carrier[0].date if carrier else None
+            if carrier:
+                return carrier[0].date
         last = self.memory.last_date
         anaphors = find_anaphors(self.text, sent.start, sent.end, lang)
         if anaphors and last is not None:
