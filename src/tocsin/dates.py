@@ -221,9 +221,9 @@ def find_dates(text: str, start: int, end: int, language: str, published: date |
     out = []
     for m in pattern.finditer(folded):
         expr = m.group().strip()
-        if expr.startswith(("depuis", "since")) or \
-                SINCE[language].search(folded[max(0, m.start() - 12) : m.start()]) and \
-                _MONTH_PART[language].match(expr):
+        if expr.startswith(("depuis", "since")) or (
+                _MONTH_PART[language].match(expr)
+                and SINCE[language].search(folded[max(0, m.start() - 12) : m.start()])):
             continue   # "no test since 1992" dates the background, not the event
         ahead = future or bool(FORWARD[language].search(folded[max(0, m.start() - 14):m.start()]))
         resolved = resolve(expr, language, published, _nearest_year(doc_years, start + m.start()),
