@@ -220,3 +220,12 @@ def test_a_sentence_whose_only_date_is_background_takes_the_storys_day() -> None
         "at a new storage site, Putin said.", RULES, published="2023-06-17")
     told = starting(found, "Russia deployed")
     assert told.date == EventDate(2023, 6, 16)
+
+
+def test_a_place_named_for_a_past_bombing_is_a_comparison_not_where_the_signal_is() -> None:
+    found = events(
+        "Russia has delivered the first tactical nuclear bombs to Belarus, Minsk said.\n\n"
+        "Lukashenko boasted that the nuclear bombs stationed in Belarus were three times as "
+        "powerful as the ones dropped on Hiroshima.", RULES, published="2023-06-14")
+    boast = starting(found, "Lukashenko boasted")
+    assert boast.location is not None and boast.location.country == "BLR"

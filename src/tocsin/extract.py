@@ -398,7 +398,8 @@ class ArticleExtractor:
                 actor = self.actors.fallback_actor(etype, r, weapon)
         if etype in RESPONSE_TYPES and (actor is None or actor.entity.country is None):
             actor = self.actors.home_voice(actor, r)
-        location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent)
+        history = [(sent.start + a, sent.start + b) for a, b in r.cues.hits.get("history", [])]
+        location = pick_location(self.kb, self.text, r.lexicon, r.matches, actor, sent, history)
         target = pick_target(etype, r.mentions, actor, location)
         if location is None:
             location = self.unnamed_place(etype, r, actor)

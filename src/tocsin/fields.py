@@ -69,10 +69,16 @@ def pick_weapon(kb: Knowledge, text: str, matches: Sequence[Match], explicit: bo
 
 
 def pick_location(kb: Knowledge, text: str, lex: LanguageLexicon, matches: Sequence[Match],
-                  actor: Mention | None, sent: Sentence) -> Entity | None:
+                  actor: Mention | None, sent: Sentence, history: Sequence[Span] = ()
+                  ) -> Entity | None:
+    """Where the sentence places its signal. ``history``: absolute spans of names that stand
+    for a past happening (the lexicon's ``history`` cue: Hiroshima, Chernobyl); a place named
+    by one is a comparison or a memory ("three times the bombs dropped on Hiroshima"), not
+    where a present signal happens."""
     for m in matches:
         ref = m.first("place")
-        if ref is not None and m.first("actor") is None:
+        if ref is not None and m.first("actor") is None and \
+                not any(overlaps((m.start, m.end), h) for h in history):
             p = kb.place_by_id[ref.id]
             return Entity(p.name, p.country or waters_of(p, actor), p.id)
     locative, territory = lex.cue("locative"), lex.cue("territory")
