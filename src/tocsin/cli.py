@@ -983,7 +983,7 @@ def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | No
     """Rebuild the learned sentence model from annotated corpora (deterministic)."""
     from .embed import DiskCachedEncoder, Encoder
     from .learned import MODEL_PATH, save_model
-    from .train import TrainConfig, load_manifest, train, write_card
+    from .train import TrainConfig, load_manifest, train_with_digests, write_card, write_digests
 
     try:
         corpora = load_manifest(Path(manifest))
@@ -992,13 +992,15 @@ def train_cmd(manifest: str, out_path: str | None, threads: int, cache: str | No
             config = TrainConfig(jobs=threads)
             if recall_weight is not None:
                 config = replace(config, recall_weight=recall_weight)
-            model = train(corpora, Settings(embed_threads=threads), config,
-                          encoder=encoder, progress=lambda d: status.update(d))
+            model, digests = train_with_digests(corpora, Settings(embed_threads=threads),
+                                                config, encoder=encoder,
+                                                progress=lambda d: status.update(d))
         if isinstance(encoder, DiskCachedEncoder):
             encoder.save()
         target = Path(out_path) if out_path else MODEL_PATH
         save_model(model, target)
         write_card(model, target.with_suffix(".md"))
+        write_digests(digests, target.with_suffix(".facts.json"))
     except TocsinError as exc:
         _fail(exc)
     oof = model.card["out_of_fold"]
