@@ -175,34 +175,44 @@ def facts_digest(facts: Sequence[SentenceFacts], names: Sequence[str]) -> str:
     return h.hexdigest()
 
 
+def _documents_digest(pairs: Iterable[tuple[str, str]]) -> str:
+    """One digest of (document, facts digest) pairs, in corpus order."""
+    return hashlib.sha1("".join(f"{doc}\t{d}\n" for doc, d in pairs).encode()).hexdigest()
+
+
 def corpus_digests(docs: Sequence[DocRows]) -> dict[str, str]:
     """Per corpus, a digest of its documents' rule facts (what ``tocsin train`` writes next to
     the model, and :func:`corpus_facts_digest` recomputes)."""
-    lines: dict[str, list[str]] = {}
-    for d in docs:
-        lines.setdefault(d.corpus, []).append(f"{d.doc}\t{d.facts}\n")
-    return {c: hashlib.sha1("".join(ls).encode()).hexdigest() for c, ls in sorted(lines.items())}
+    names = sorted({d.corpus for d in docs})
+    return {c: _documents_digest((d.doc, d.facts) for d in docs if d.corpus == c)
+            for c in names}
 
 
 def corpus_facts_digest(corpus: GoldCorpus, settings: Settings) -> str:
     """:func:`corpus_digests` of one corpus, read again by the rules alone (no embeddings)."""
     rules = settings.with_(learned=False)
     names = cue_names(rules)
-    lines = []
+    pairs = []
     for gd in load_gold(corpus.gold):
-        article = _articles(corpus, gd, rules)
-        if article is None or article.language not in rules.languages:
-            continue
-        digest = facts_digest(read_article(article, rules).facts, names)
-        lines.append(f"{gd.doc}\t{digest}\n")
-    return hashlib.sha1("".join(lines).encode()).hexdigest()
+        article = _readable_article(corpus, gd, rules)
+        if article is not None:
+            pairs.append((gd.doc, facts_digest(read_article(article, rules).facts, names)))
+    return _documents_digest(pairs)
+
+
+def _readable_article(corpus: GoldCorpus, gd: GoldDoc, settings: Settings) -> Article | None:
+    """The gold document's article, when it can be read and its language is supported."""
+    article = _articles(corpus, gd, settings)
+    if article is None or article.language not in settings.languages:
+        return None
+    return article
 
 
 def doc_rows(corpus: GoldCorpus, gd: GoldDoc, settings: Settings, encoder: SentenceEncoder,
              names: Sequence[str]) -> DocRows | None:
     """Rows of one gold document (None when it cannot be read or is not supported)."""
-    article = _articles(corpus, gd, settings)
-    if article is None or article.language not in settings.languages:
+    article = _readable_article(corpus, gd, settings)
+    if article is None:
         return None
     return article_rows(corpus.name, gd.doc, article, gd, settings, encoder, names)
 
